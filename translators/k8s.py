@@ -1,0 +1,220 @@
+"""Kubernetes manifests as input: loading and the translator contract.
+
+Input paths are files or folders (recursive, ``*.yaml``/``*.yml``/``*.json``);
+multi-document files and ``List`` kinds are split into single objects; a folder
+holding ``kustomization.yaml`` is rendered with ``kubectl kustomize`` (Helm charts
+are taken pre-rendered with ``helm template``). Every object keeps its source
+file and line.
+
+Translator contract (one small function per concern, kustomize-filter style)::
+
+    def translate_x(obj: K8sObject, ctx: WorkloadContext) -> Translation | None
+
+returns ``None`` when the object is not its concern, otherwise a
+:class:`Translation` whose ``outcome`` is ``translated`` (``objects`` hold the
+AKS form), ``passthrough`` (portable, emitted unchanged) or ``dropped``
+(AWS-only, nothing emitted, at least one finding says why).
+"""
+from __future__ import annotations
+
+import copy
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .errors import InputError
+from .findings import Finding, Findings
+from .yamlsource import SourceDoc, load_documents
+
+OUTCOMES = ("translated", "passthrough", "dropped")
+YAML_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class K8sObject:
+    """One input object with its origin. ``obj`` is the manifest as a plain dict."""
+
+    doc: SourceDoc
+    obj: dict[str, Any]
+    base_path: tuple = ()  # path of ``obj`` inside ``doc.data`` (for List items)
+
+    @property
+    def kind(self) -> str:
+        return str(self.obj.get("kind", ""))
+
+    @property
+    def api_version(self) -> str:
+        return str(self.obj.get("apiVersion", ""))
+
+    @property
+    def group(self) -> str:
+        """API group (``""`` for the core group)."""
+        return self.api_version.rsplit("/", 1)[0] if "/" in self.api_version else ""
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        md = self.obj.get("metadata")
+        return md if isinstance(md, dict) else {}
+
+    @property
+    def name(self) -> str:
+        return str(self.metadata.get("name", ""))
+
+    @property
+    def namespace(self) -> str | None:
+        ns = self.metadata.get("namespace")
+        return str(ns) if ns is not None else None
+
+    @property
+    def file(self) -> str:
+        return self.doc.file
+
+    def line(self, *path: Any) -> int:
+        """1-based source line of ``path`` inside this object."""
+        return self.doc.line_of(*self.base_path, *path)
+
+    def ref(self) -> str:
+        """``Kind/namespace/name`` for messages."""
+        return f"{self.kind}/{self.namespace + '/' if self.namespace else ''}{self.name}"
+
+    def copy(self) -> dict[str, Any]:
+        """A deep copy of the manifest, for translators to edit."""
+        return copy.deepcopy(self.obj)
+
+
+@dataclass
+class WorkloadContext:
+    """What translators know about the target stack.
+
+    Attributes:
+        registry_login_server: the stack's ACR, e.g. ``acrshop1a2b3c4d.azurecr.io``.
+        key_vault_name: the stack's Key Vault name.
+        location: Azure region; zones: zones the node pools use.
+        options: config values (``ingress``: approuting|agic|nginx, ``resourceMap``, ...).
+        cluster_requests: features a translation needs on the cluster
+            (e.g. ``enableUltraSSD``, ``blobCSIDriver``, ``appRouting``); the landing zone honours them.
+    """
+
+    registry_login_server: str = "example.azurecr.io"
+    key_vault_name: str = "kv-example"
+    location: str = "eastus"
+    zones: list[str] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+    cluster_requests: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Translation:
+    """The outcome for one input object (see module docstring)."""
+
+    outcome: str
+    objects: list[dict[str, Any]] = field(default_factory=list)
+    findings: Findings = field(default_factory=Findings)
+
+    def __post_init__(self) -> None:
+        if self.outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {self.outcome!r}")
+
+
+def add_finding(findings: Findings, rule_id: str, message: str, obj: K8sObject, *path: Any,
+                severity: str | None = None) -> Finding:
+    """Append a finding located at ``path`` inside ``obj``."""
+    from .findings import finding
+
+    f = finding(rule_id, message, obj.file, obj.line(*path), severity)
+    findings.append(f)
+    return f
+
+
+Translator = Callable[[K8sObject, WorkloadContext], "Translation | None"]
+
+
+def iter_input_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand files and folders into a sorted, de-duplicated list of YAML/JSON files.
+
+    Raises:
+        InputError: a path does not exist.
+    """
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in YAML_SUFFIXES)
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise InputError(str(p), None, "", "no such file or folder")
+    seen: set[Path] = set()
+    return [f for f in out if not (f in seen or seen.add(f))]
+
+
+def render_kustomization(folder: Path) -> str:
+    """``kubectl kustomize FOLDER`` output.
+
+    Raises:
+        InputError: kubectl is not on PATH or the render fails.
+    """
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        raise InputError(str(folder / "kustomization.yaml"), None, "",
+                         "a Kustomize folder needs `kubectl kustomize`; install kubectl or pass "
+                         "the rendered output (kubectl kustomize DIR > rendered.yaml)")
+    res = subprocess.run([kubectl, "kustomize", str(folder)], capture_output=True, text=True, timeout=300)
+    if res.returncode != 0:
+        raise InputError(str(folder / "kustomization.yaml"), None, "",
+                         f"kubectl kustomize failed: {res.stderr.strip()[:500]}")
+    return res.stdout
+
+
+def split_objects(doc: SourceDoc) -> list[K8sObject]:
+    """One document → its objects (a ``List`` kind yields its ``items``).
+
+    Raises:
+        InputError: the document is not a mapping, or lacks ``apiVersion``/``kind``.
+    """
+    data = doc.data
+    if not isinstance(data, dict):
+        raise doc.error((), "a Kubernetes manifest must be a mapping with apiVersion and kind")
+    if data.get("kind") == "List" or (isinstance(data.get("kind"), str) and data["kind"].endswith("List")
+                                      and isinstance(data.get("items"), list)):
+        out = []
+        for i, item in enumerate(data.get("items") or []):
+            if not isinstance(item, dict):
+                raise doc.error(("items", i), "List items must be mappings")
+            out.append(_checked(K8sObject(doc, item, ("items", i))))
+        return out
+    return [_checked(K8sObject(doc, data))]
+
+
+def _checked(o: K8sObject) -> K8sObject:
+    for key in ("apiVersion", "kind"):
+        if not isinstance(o.obj.get(key), str) or not o.obj.get(key):
+            raise InputError(o.file, o.line(), key, f"missing or not a string (every manifest needs {key})")
+    return o
+
+
+def load_manifests(paths: Iterable[str | Path]) -> list[K8sObject]:
+    """Load every object under ``paths`` (see module docstring), in a stable order.
+
+    Raises:
+        InputError: unreadable file, YAML error, non-manifest document, failed kustomize render.
+    """
+    from .yamlsource import read_text
+
+    objects: list[K8sObject] = []
+    rendered: set[Path] = set()
+    for p in map(Path, paths):
+        if p.is_dir():
+            for kfile in sorted(p.rglob("kustomization.y*ml")):
+                if not any(parent in rendered for parent in kfile.parents):
+                    text = render_kustomization(kfile.parent)
+                    rendered.add(kfile.parent)
+                    for doc in load_documents(text, f"{kfile.parent}/(kustomize)"):
+                        objects += split_objects(doc)
+    for f in iter_input_files(paths):
+        if any(parent in rendered for parent in f.parents):
+            continue
+        for doc in load_documents(read_text(f), str(f)):
+            objects += split_objects(doc)
+    return objects

@@ -1,0 +1,149 @@
+"""Loaders for the mapping tables in ``translators/data`` (read once, cached).
+
+Each table is a CSV/TSV whose first line is a ``# provenance:`` comment; see
+``data/README.md`` for the sources.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).parent / "data"
+
+
+def read_table(name: str) -> list[dict[str, str]]:
+    """Rows of ``data/<name>`` as dicts (``#`` comment lines skipped; ``.tsv`` is tab-separated)."""
+    path = DATA / name
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = [ln for ln in fh if not ln.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t" if name.endswith(".tsv") else ","))
+
+
+@lru_cache(maxsize=1)
+def eksctl_schema() -> dict[str, Any]:
+    """eksctl's JSON schema (draft-07) for ``ClusterConfig``."""
+    return json.loads((DATA / "eksctl_schema.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Ec2Type:
+    """An EC2 instance type. ``memory_gib`` in GiB; ``gpu_name`` lowercase (``t4``, ``a100``) or ``""``."""
+
+    name: str
+    family: str
+    vcpu: int
+    memory_gib: float
+    arch: str
+    burstable: bool
+    gpu_count: int
+    gpu_name: str
+    accelerator: str
+    efa: bool
+    eni_max_pods: int | None
+
+
+@dataclass(frozen=True)
+class VmSize:
+    """An Azure VM size. ``series`` is the size-name key (``Standard_D4s_v5`` → ``Dsv5``)."""
+
+    name: str
+    series: str
+    vcpu: int
+    memory_gib: float
+    arch: str
+    gpu_count: int
+    premium_storage: bool
+    aks_supported: bool
+
+
+def series_key(vm_size: str) -> str:
+    """Series key of an Azure size name: digits and constrained-core suffixes removed.
+
+    ``Standard_D4s_v5`` → ``Dsv5``; ``Standard_NC24ads_A100_v4`` → ``NCadsA100v4``;
+    ``Standard_M416-208s_v2`` → ``Msv2``.
+    """
+    parts = vm_size.removeprefix("Standard_").split("_")
+    base = re.sub(r"\d+", "", re.sub(r"-\d+", "", parts[0]))
+    return base + "".join(parts[1:])
+
+
+def _int(v: str) -> int:
+    try:
+        return int(float(v))
+    except (TypeError, ValueError):
+        return 0
+
+
+@lru_cache(maxsize=1)
+def ec2_types() -> dict[str, Ec2Type]:
+    """All EC2 instance types by name (``data/ec2_instance_types.csv``)."""
+    out = {}
+    for r in read_table("ec2_instance_types.csv"):
+        out[r["instance_type"]] = Ec2Type(
+            name=r["instance_type"], family=r["family"], vcpu=_int(r["vcpu"]),
+            memory_gib=float(r["memory_gib"] or 0), arch=r["arch"] or "amd64",
+            burstable=r["burstable"] == "true", gpu_count=_int(r["gpu_count"]),
+            gpu_name=(r["gpu_name"] or "").lower(), accelerator=(r["accelerator_name"] or "").lower(),
+            efa=r["efa"] == "True", eni_max_pods=_int(r["eni_max_pods"]) or None)
+    return out
+
+
+@lru_cache(maxsize=1)
+def vm_sizes() -> dict[str, VmSize]:
+    """All Azure VM sizes by name (``data/azure_vm_sizes.csv``).
+
+    ``premium_storage`` uses Aspire's 2026 Premium SSD flag where present, else the
+    ``s`` naming rule; ``aks_supported`` is Aspire's 2026 AKS-eligible list.
+    """
+    out = {}
+    for r in read_table("azure_vm_sizes.csv"):
+        flag = r["premium_ssd_aspire_2026"]
+        premium = flag == "True" if flag in ("True", "False") else r["name_premium_storage"] == "True"
+        out[r["vm_size"]] = VmSize(
+            name=r["vm_size"], series=series_key(r["vm_size"]), vcpu=_int(r["vcpu"]),
+            memory_gib=float(r["memory_gib"] or 0), arch=r["arch"] or "amd64",
+            gpu_count=_int(r["gpu_count"]), premium_storage=premium,
+            aks_supported=r["in_aspire_aks_list_2026"] == "True")
+    return out
+
+
+@lru_cache(maxsize=1)
+def family_series() -> dict[str, dict[str, str]]:
+    """EC2 family → ``{"kind": cpu|gpu|none, "azure_series": "Dsv5 Dsv6", "device": ...}``."""
+    return {r["ec2_family"]: r for r in read_table("ec2_family_series.csv")}
+
+
+@lru_cache(maxsize=1)
+def gpu_series() -> dict[str, dict[str, str]]:
+    """GPU model (lowercase) → ``{"azure_series": "...", "exact": "true|false", "note": ...}``."""
+    return {r["gpu"]: r for r in read_table("gpu_series.csv")}
+
+
+@lru_cache(maxsize=1)
+def region_map() -> dict[str, dict[str, str]]:
+    """AWS region → row of ``data/aws_to_azure_region_map.csv``."""
+    return {r["aws_region"]: r for r in read_table("aws_to_azure_region_map.csv")}
+
+
+@lru_cache(maxsize=1)
+def addon_map() -> dict[str, dict[str, str]]:
+    """EKS add-on name → row of ``data/eks_addon_to_aks_feature.csv``."""
+    return {r["eks_addon_or_component"]: r for r in read_table("eks_addon_to_aks_feature.csv")}
+
+
+@lru_cache(maxsize=1)
+def log_type_map() -> dict[str, dict[str, str]]:
+    """eksctl ``cloudWatch.clusterLogging.enableTypes`` value → AKS diagnostic category row."""
+    return {r["eksctl_cloudWatch_clusterLogging_enableType"]: r
+            for r in read_table("eks_log_types_to_aks_diagnostic_categories.csv")}
+
+
+@lru_cache(maxsize=1)
+def builtin_roles() -> dict[str, str]:
+    """Azure built-in role name → role definition GUID (``data/azure_builtin_roles.tsv``)."""
+    return {r["role_name"]: r["role_definition_guid"] for r in read_table("azure_builtin_roles.tsv")}
