@@ -54,6 +54,7 @@ class NodePoolPlan:
     gpu_count: int = 0
     enable_ultra_ssd: bool = False
     kubelet_config: dict[str, Any] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -1,0 +1,4 @@
+"""Pulumi entry point (thin): see program.py."""
+import program
+
+program.main()

@@ -1,0 +1,1 @@
+"""Offline plan: run the real Pulumi program under the SDK's mocks, with preview semantics."""

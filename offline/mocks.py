@@ -1,0 +1,124 @@
+"""Pulumi mocks that behave like ``pulumi preview`` and record what would be created.
+
+* Every registered resource (custom and component) is recorded with its type
+  token, logical name, parent and wire-format inputs (what the provider would
+  receive), in registration order.
+* Computed outputs are unknown (``pulumi.runtime.rpc.UNKNOWN``), as in a preview:
+  ids, the OIDC issuer URL, the kubelet identity, principal ids, login servers.
+* Secrets are kept as secrets; :func:`scrub` replaces them with ``"[secret]"``
+  before anything is printed or written.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime import rpc
+from pulumi.output import Unknown
+from pulumi.runtime.mocks import MockMonitor
+
+SECRET_SIG = rpc._special_sig_key  # noqa: SLF001 - the wire format is what the provider sees
+SECRET_VALUE = rpc._special_secret_sig  # noqa: SLF001
+UNKNOWN_TEXT = "(known after apply)"
+
+
+@dataclass
+class Recorded:
+    """One registered resource: ``type`` token, logical ``name``, ``parent`` URN, wire ``inputs``."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+
+def scrub(value: Any) -> Any:
+    """Replace secrets by ``"[secret]"`` and unknowns by ``"(known after apply)"``, recursively."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG) == SECRET_VALUE:
+            return "[secret]"
+        return {k: scrub(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [scrub(v) for v in value]
+    if value == rpc.UNKNOWN or isinstance(value, Unknown):
+        return UNKNOWN_TEXT
+    return value
+
+
+# The input that carries each resource's Azure name (the provider echoes it as ``name``).
+NAME_INPUT = {
+    "azure-native:resources:ResourceGroup": "resourceGroupName",
+    "azure-native:containerservice:ManagedCluster": "resourceName",
+    "azure-native:containerservice:AgentPool": "agentPoolName",
+    "azure-native:containerregistry:Registry": "registryName",
+    "azure-native:keyvault:Vault": "vaultName",
+    "azure-native:keyvault:Key": "keyName",
+    "azure-native:network:VirtualNetwork": "virtualNetworkName",
+    "azure-native:network:Subnet": "subnetName",
+    "azure-native:operationalinsights:Workspace": "workspaceName",
+    "azure-native:managedidentity:UserAssignedIdentity": "resourceName",
+    "azure-native:managedidentity:FederatedIdentityCredential": "federatedIdentityCredentialResourceName",
+    "azure-native:authorization:RoleAssignment": "roleAssignmentName",
+}
+
+
+class PreviewMocks(pulumi.runtime.Mocks):
+    """Mocks returning inputs as outputs, with computed outputs unknown."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+        outputs = dict(args.inputs)
+        if args.typ == "azure-native:containerservice:ManagedCluster":
+            ident = outputs.get("identity")
+            if isinstance(ident, dict) and isinstance(ident.get("userAssignedIdentities"), list):
+                outputs["identity"] = {**ident, "userAssignedIdentities": {i: {} for i in ident["userAssignedIdentities"]
+                                                                           if isinstance(i, str)}}
+            outputs["oidcIssuerProfile"] = {"enabled": True, "issuerURL": rpc.UNKNOWN}
+            outputs["identityProfile"] = {"kubeletidentity": {"objectId": rpc.UNKNOWN, "clientId": rpc.UNKNOWN,
+                                                              "resourceId": rpc.UNKNOWN}}
+            outputs["fqdn"] = rpc.UNKNOWN
+        elif args.typ == "azure-native:managedidentity:UserAssignedIdentity":
+            outputs.update(principalId=rpc.UNKNOWN, clientId=rpc.UNKNOWN, tenantId=rpc.UNKNOWN)
+        elif args.typ == "azure-native:containerregistry:Registry":
+            outputs["loginServer"] = rpc.UNKNOWN
+        elif args.typ == "azure-native:keyvault:Vault":
+            outputs["properties"] = {**(outputs.get("properties") or {}), "vaultUri": rpc.UNKNOWN}
+        elif args.typ == "azure-native:keyvault:Key":
+            outputs["keyUriWithVersion"] = rpc.UNKNOWN
+            outputs["keyUri"] = rpc.UNKNOWN
+        key = NAME_INPUT.get(args.typ, "name")
+        outputs["name"] = args.inputs.get(key) or (rpc.UNKNOWN if args.custom and args.typ.startswith("azure-native")
+                                                   else args.name)
+        return (None if args.custom else f"{args.name}-component", outputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> Any:
+        if args.token == "azure-native:authorization:getClientConfig":
+            return {"clientId": "00000000-0000-0000-0000-000000000000",
+                    "objectId": "00000000-0000-0000-0000-000000000000",
+                    "subscriptionId": "00000000-0000-0000-0000-000000000000",
+                    "tenantId": "00000000-0000-0000-0000-000000000000"}
+        if args.token == "azure-native:containerservice:listManagedClusterUserCredentials":
+            return {"kubeconfigs": [{"name": "clusterUser", "value": ""}]}
+        return {}
+
+
+class RecordingMonitor(MockMonitor):
+    """A MockMonitor that also records each resource's parent and wire inputs (thread-safe)."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.lock = threading.Lock()
+        self.recorded: list[Recorded] = []
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        resp = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return resp
+        inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
+        with self.lock:
+            self.recorded.append(Recorded(resp.urn, request.type, request.name, request.parent,
+                                          bool(request.custom), inputs))
+        return resp

@@ -1,0 +1,75 @@
+"""Run the real Pulumi program (``program.build``) under :mod:`offline.mocks` and collect the plan.
+
+No Pulumi CLI, no cloud credentials, no network: the SDK's mock monitor stands in
+for the engine, with preview semantics (``dry_run=True``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from translators.plan import AksPlan
+
+from .mocks import UNKNOWN_TEXT, PreviewMocks, RecordingMonitor, scrub
+
+PROJECT = "eks-to-aks"
+OFFLINE_WINDOWS_PASSWORD = "offline-plan-placeholder"  # never deployed: the offline plan has no engine
+
+
+@dataclass
+class OfflinePlan:
+    """What a preview would create: ``resources`` in registration order, scrubbed ``outputs``."""
+
+    resources: list[dict[str, Any]]
+    outputs: dict[str, Any]
+
+
+def run_offline(plan: AksPlan, stack: str = "dev", config: dict[str, str] | None = None) -> OfflinePlan:
+    """Register every resource of ``plan`` under mocks and return them.
+
+    Args:
+        plan: the translated estate.
+        stack: Pulumi stack name (logical names and deterministic global names).
+        config: extra ``eks-to-aks:*`` config values (strings).
+    """
+    pulumi_settings.set_root_resource(None)  # type: ignore[arg-type]  # a fresh Stack per run
+    monitor = RecordingMonitor(PreviewMocks())
+    pulumi.runtime.set_mocks(PreviewMocks(), project=PROJECT, stack=stack, preview=True, monitor=monitor)
+    values = {f"{PROJECT}:windowsAdminPassword": OFFLINE_WINDOWS_PASSWORD, **(config or {})}
+    set_all_config(values, secret_keys=[f"{PROJECT}:windowsAdminPassword"])
+    import program  # the same module the Pulumi CLI runs
+
+    try:
+        _sync_await(run_pulumi_func(lambda: program.build(plan)))
+        outputs = {name: _resolve(value) for name, value in _stack_outputs().items()}
+    finally:
+        pulumi_settings.SETTINGS.rpc_manager.clear()
+    urns = {r.urn: r for r in monitor.recorded}
+    resources = []
+    for r in monitor.recorded:
+        parent = urns.get(r.parent)
+        resources.append({"type": r.type, "name": r.name, "parent": parent.name if parent else "",
+                          "parentType": parent.type if parent else "pulumi:pulumi:Stack",
+                          "inputs": scrub(r.inputs)})
+    return OfflinePlan(resources, outputs)
+
+
+def _stack_outputs() -> dict[str, Any]:
+    root = pulumi_settings.get_root_resource()
+    return dict(getattr(root, "outputs", {}) or {})
+
+
+def _resolve(value: Any) -> Any:
+    """A stack output as a preview shows it: secrets hidden, unknowns marked."""
+    out = pulumi.Output.from_input(value)
+    if _sync_await(out.is_secret()):
+        return "[secret]"
+    if not _sync_await(out.is_known()):
+        return UNKNOWN_TEXT
+    return scrub(_sync_await(out.future()))

@@ -1,0 +1,227 @@
+"""Services behind AWS load balancers (NLB/CLB) → Services behind the AKS Standard Load Balancer.
+
+Pure translation (no Pulumi). ``service.beta.kubernetes.io/aws-load-balancer-*`` annotations (also
+spelled ``service.kubernetes.io/...``) become ``service.beta.kubernetes.io/azure-*`` ones, each key
+classified in ``data/aws_lb_service_annotations.csv``; ``spec.loadBalancerSourceRanges`` is kept.
+
+Sources of the facts used here:
+
+* AWS keys and defaults: kubernetes-sigs/aws-load-balancer-controller ``pkg/annotations/constants.go``
+  and ``docs/guide/service/annotations.md`` (a Service the controller manages, i.e.
+  ``aws-load-balancer-type`` ``external``/``nlb-ip`` or ``spec.loadBalancerClass``
+  ``service.k8s.aws/nlb``, gets an *internal* NLB unless ``aws-load-balancer-scheme`` says
+  otherwise); the in-tree/cloud-provider-aws keys (``aws-load-balancer-internal``, idle timeout in
+  seconds) from ``pkg/providers/v1/aws.go``. ``eks.amazonaws.com/nlb`` is EKS Auto Mode's class.
+* Azure keys and units: kubernetes-sigs/cloud-provider-azure ``pkg/consts/consts.go``
+  (``azure-load-balancer-tcp-idle-timeout`` in minutes, 4–100 per the Azure Load Balancer limits;
+  health probe protocol/request-path/interval/num-of-probe; ``port_<port>_health-probe_port``;
+  ``azure-pip-tags``). The Azure cloud provider only reconciles Services without
+  ``spec.loadBalancerClass``; Azure Load Balancer is layer 4 (no TLS termination, no PROXY header).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .findings import Findings
+from .ingress import ALB_PREFIX, lookup_annotation
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding
+
+TABLE = "aws_lb_service_annotations.csv"
+AWS_PREFIXES = ("service.beta.kubernetes.io/aws-load-balancer-", "service.kubernetes.io/aws-load-balancer-")
+BETA = "service.beta.kubernetes.io/"
+AZ = BETA + "azure-load-balancer-"
+AWS_LB_CLASSES = ("service.k8s.aws/nlb", "eks.amazonaws.com/nlb")
+LBC_TYPES = ("external", "nlb-ip")
+IDLE_MIN, IDLE_MAX = 4, 100  # Azure Load Balancer TCP idle timeout, minutes
+PROBE_BUDGET = 120  # cloud-provider-azure: interval x num-of-probe must stay within 120 seconds
+_TLS = ("ssl-cert", "ssl-ports", "ssl-negotiation-policy", "alpn-policy")
+_PROXY = ("proxy-protocol", "proxy-protocol-per-target-group")
+
+
+def aws_service_annotation_row(key: str) -> dict[str, str] | None:
+    """Classification of an ``aws-load-balancer-*`` Service key (either prefix)."""
+    return lookup_annotation(TABLE, BETA + key.split("/", 1)[1] if "/" in key else key)
+
+
+def idle_timeout_minutes(seconds: str) -> tuple[int, bool]:
+    """AWS idle timeout in seconds → Azure minutes (rounded up) and whether it had to be clamped.
+
+    Raises:
+        ValueError: the value is not a number.
+    """
+    minutes = math.ceil(float(seconds) / 60)
+    clamped = min(max(minutes, IDLE_MIN), IDLE_MAX)
+    return clamped, clamped != minutes
+
+
+class _ServiceJob:
+    def __init__(self, obj: K8sObject, ctx: WorkloadContext) -> None:
+        self.obj, self.ctx = obj, ctx
+        self.out = obj.copy()
+        md = self.out.get("metadata") if isinstance(self.out.get("metadata"), dict) else {}
+        self.out["metadata"] = md
+        anns = md.get("annotations") if isinstance(md.get("annotations"), dict) else {}
+        self.orig = {str(k): "" if v is None else str(v) for k, v in anns.items()}
+        # suffix ("ssl-cert") → original key
+        self.keys = {k.split("aws-load-balancer-", 1)[1]: k for k in self.orig if k.startswith(AWS_PREFIXES)}
+        self.spec = self.out.get("spec") if isinstance(self.out.get("spec"), dict) else {}
+        self.new: dict[str, str] = {}
+        self.findings = Findings()
+        self.done: set[str] = set()
+        self.not_applicable: list[str] = []
+
+    def val(self, suffix: str) -> str | None:
+        key = self.keys.get(suffix)
+        return None if key is None else self.orig[key].strip()
+
+    def find(self, rule: str, msg: str, suffix: str | None = None, *, path: tuple = (),
+             severity: str | None = None) -> None:
+        if suffix is not None:
+            path = ("metadata", "annotations", self.keys[suffix])
+        add_finding(self.findings, rule, f"{self.obj.ref()}: {msg}", self.obj, *(path or ("metadata",)),
+                    severity=severity)
+
+    def take(self, *suffixes: str) -> list[str]:
+        present = [s for s in suffixes if s in self.keys]
+        self.done.update(present)
+        return present
+
+    def scheme(self) -> bool:
+        self.take("scheme", "internal", "type")
+        lb_type = (self.val("type") or "").lower()
+        if lb_type:
+            self.not_applicable.append(f"aws-load-balancer-type={lb_type}")
+        scheme, internal = (self.val("scheme") or "").lower(), (self.val("internal") or "").lower()
+        if scheme:
+            return scheme == "internal"
+        if internal:
+            return internal in ("true", "0.0.0.0/0")
+        if lb_type in LBC_TYPES or self.spec.get("loadBalancerClass") in AWS_LB_CLASSES:
+            self.find("ING-021", "no aws-load-balancer-scheme on a Service managed by the AWS Load Balancer "
+                      "Controller, so the NLB was internal")
+            return True
+        return False
+
+    def health(self) -> None:
+        mapping = {"healthcheck-path": "health-probe-request-path", "healthcheck-interval": "health-probe-interval",
+                   "healthcheck-unhealthy-threshold": "health-probe-num-of-probe"}
+        for suffix in self.take(*mapping):
+            self.new[AZ + mapping[suffix]] = self.val(suffix) or ""
+        for suffix in self.take("healthcheck-protocol"):
+            self.new[AZ + "health-probe-protocol"] = (self.val(suffix) or "").lower()
+        for suffix in self.take("healthcheck-port"):
+            port = self.val(suffix) or ""
+            if port.isdigit():
+                for p in self.spec.get("ports") or []:
+                    if isinstance(p, dict) and p.get("port") is not None:
+                        self.new[f"{BETA}port_{p['port']}_health-probe_port"] = port
+            elif port != "traffic-port":
+                self.find("ING-009", f"health check port {port!r}: set port_<port>_health-probe_port by hand", suffix)
+        interval, probes = self.new.get(AZ + "health-probe-interval"), self.new.get(AZ + "health-probe-num-of-probe")
+        if interval and probes and interval.isdigit() and probes.isdigit() and int(interval) * int(probes) > PROBE_BUDGET:
+            self.find("ING-009", f"probe interval {interval}s x {probes} probes exceeds Azure's "
+                      f"{PROBE_BUDGET}s budget; lower one of them", "healthcheck-interval")
+        for suffix in self.take("healthcheck-success-codes"):
+            if self.val(suffix) not in ("200", "200-200"):
+                self.find("ING-009", f"success codes {self.val(suffix)}: Azure HTTP probes accept only 200", suffix)
+
+    def idle_timeout(self) -> None:
+        for suffix in self.take("connection-idle-timeout"):
+            try:
+                minutes, clamped = idle_timeout_minutes(self.val(suffix) or "")
+            except ValueError:
+                self.find("ING-009", f"idle timeout {self.val(suffix)!r} is not a number of seconds", suffix)
+                continue
+            self.new[AZ + "tcp-idle-timeout"] = str(minutes)
+            if clamped:
+                self.find("ING-019", f"idle timeout {self.val(suffix)}s → {minutes} minutes", suffix)
+
+    def tls_and_proxy(self) -> None:
+        tls = self.take(*_TLS)
+        if "ssl-cert" in tls:
+            ports = self.val("ssl-ports") or "*"
+            backend = self.val("backend-protocol")
+            self.take("backend-protocol")
+            self.find("ING-017", f"the AWS load balancer terminated TLS on ports {ports} with {self.val('ssl-cert')}"
+                      + (f" and spoke {backend} to the pods" if backend else ""), "ssl-cert")
+        elif tls:
+            self.not_applicable.extend(tls)
+        for suffix in self.take(*_PROXY):
+            self.find("ING-018", f"proxy protocol was enabled ({self.val(suffix)})", suffix)
+        for suffix in self.take("target-group-attributes"):
+            attrs = {k.strip(): v.strip() for k, v in (kv.split("=", 1) for kv in (self.val(suffix) or "").split(",")
+                                                        if "=" in kv)}
+            if attrs.pop("proxy_protocol_v2.enabled", "").lower() == "true":
+                self.find("ING-018", "proxy protocol v2 was enabled in the target group attributes", suffix)
+            if attrs:
+                rest = ", ".join(f"{k}={v}" for k, v in attrs.items())
+                self.find("ING-009", f"target group attributes {rest} not carried over (preserve_client_ip → "
+                          "externalTrafficPolicy Local; deregistration_delay → preStop hooks)", suffix)
+
+    def rest(self, internal: bool) -> None:
+        for suffix in self.take("additional-resource-tags"):
+            if internal:
+                self.not_applicable.append(f"{suffix} (an internal load balancer has no public IP to tag)")
+            else:
+                self.new[BETA + "azure-pip-tags"] = self.val(suffix) or ""
+        for suffix in self.take("ip-address-type"):
+            if (self.val(suffix) or "").lower() == "ipv4":
+                self.not_applicable.append(suffix)
+            else:
+                self.find("ING-009", f"ip-address-type {self.val(suffix)}: needs a dual-stack AKS cluster and "
+                          "spec.ipFamilyPolicy", suffix)
+        for suffix in sorted(set(self.keys) - self.done):
+            row, value = aws_service_annotation_row(self.keys[suffix]), self.val(suffix)
+            if row is None:
+                self.find("ING-015", f"unknown annotation {self.keys[suffix]} removed", suffix)
+            elif row["class"] == "not-applicable":
+                self.not_applicable.append(suffix)
+            elif row["class"] == "translated" and row["azure"]:
+                self.new[row["azure"]] = value or ""
+            else:
+                where = f" (set {row['azure']})" if row["azure"] else ""
+                self.find("ING-009", f"aws-load-balancer-{suffix}={(value or '')[:80]}: {row['note']}{where}", suffix)
+
+    def run(self) -> Translation:
+        internal = self.scheme()
+        if internal:
+            self.new[AZ + "internal"] = "true"
+        self.health()
+        self.idle_timeout()
+        self.tls_and_proxy()
+        self.rest(internal)
+        alb = sorted(k for k in self.orig if k.startswith(ALB_PREFIX))
+        if alb:
+            add_finding(self.findings, "ING-020", f"{self.obj.ref()}: {', '.join(alb)} removed", self.obj,
+                        "metadata", "annotations", alb[0])
+        if self.not_applicable:
+            self.find("ING-006", "removed AWS-only settings: " + ", ".join(self.not_applicable))
+        lb_class = self.spec.get("loadBalancerClass")
+        if lb_class in AWS_LB_CLASSES:
+            del self.spec["loadBalancerClass"]
+            self.find("ING-016", f"spec.loadBalancerClass {lb_class} removed", path=("spec", "loadBalancerClass"))
+        keep = {k: v for k, v in (self.out["metadata"].get("annotations") or {}).items()
+                if not str(k).startswith(AWS_PREFIXES) and not str(k).startswith(ALB_PREFIX)}
+        keep.update(self.new)
+        self.out["metadata"].pop("annotations", None)
+        if keep:
+            self.out["metadata"]["annotations"] = keep
+        return Translation("translated", [self.out], self.findings)
+
+
+def translate_service(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
+    """A Service with AWS load balancer annotations or an AWS ``loadBalancerClass`` → the Azure form;
+    other Services pass through unchanged."""
+    if obj.kind != "Service" or obj.group != "":
+        return None
+    md = obj.metadata
+    anns = md.get("annotations") if isinstance(md.get("annotations"), dict) else {}
+    spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
+    aws = any(str(k).startswith(AWS_PREFIXES) or str(k).startswith(ALB_PREFIX) for k in anns)
+    if not aws and spec.get("loadBalancerClass") not in AWS_LB_CLASSES:
+        return Translation("passthrough", [obj.copy()])
+    return _ServiceJob(obj, ctx).run()
+
+
+SERVICE_TRANSLATORS: list[Translator] = [translate_service]
