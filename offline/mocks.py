@@ -67,10 +67,24 @@ NAME_INPUT = {
 
 
 class PreviewMocks(pulumi.runtime.Mocks):
-    """Mocks returning inputs as outputs, with computed outputs unknown."""
+    """Mocks returning inputs as outputs, with computed outputs unknown.
+
+    With ``preview=False`` (an "up" under mocks, for tests) computed outputs get fake but
+    known values: ids ``/mock/<type>/<name>``, principal ids ``<name>-principal``, the kubelet
+    identity ``kubelet-object-id``.
+    """
+
+    def __init__(self, preview: bool = True) -> None:
+        super().__init__()
+        self.preview = preview
+
+    def _computed(self, value: str) -> Any:
+        return rpc.UNKNOWN if self.preview else value
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
         outputs = dict(args.inputs)
+        if not self.preview:
+            return self._known(args, outputs)
         if args.typ == "azure-native:containerservice:ManagedCluster":
             ident = outputs.get("identity")
             if isinstance(ident, dict) and isinstance(ident.get("userAssignedIdentities"), list):
@@ -93,6 +107,32 @@ class PreviewMocks(pulumi.runtime.Mocks):
         outputs["name"] = args.inputs.get(key) or (rpc.UNKNOWN if args.custom and args.typ.startswith("azure-native")
                                                    else args.name)
         return (None if args.custom else f"{args.name}-component", outputs)
+
+    def _known(self, args: pulumi.runtime.MockResourceArgs, outputs: dict) -> tuple[str | None, dict]:
+        rid = f"/mock/{args.typ}/{args.name}"
+        if args.typ == "azure-native:containerservice:ManagedCluster":
+            ident = outputs.get("identity") or {}
+            ids = ident.get("userAssignedIdentities") if isinstance(ident, dict) else None
+            if isinstance(ids, list):
+                outputs["identity"] = {**ident, "userAssignedIdentities": {i: {} for i in ids if isinstance(i, str)}}
+            outputs["oidcIssuerProfile"] = {"enabled": True,
+                                            "issuerURL": f"https://oidc.mock/{args.inputs.get('resourceName')}/"}
+            outputs["identityProfile"] = {"kubeletidentity": {"objectId": "kubelet-object-id",
+                                                              "clientId": "kubelet-client-id",
+                                                              "resourceId": "/mock/kubelet-identity"}}
+        elif args.typ == "azure-native:managedidentity:UserAssignedIdentity":
+            outputs.update(principalId=f"{args.name}-principal", clientId=f"{args.name}-client-id",
+                           tenantId="00000000-0000-0000-0000-000000000000")
+        elif args.typ == "azure-native:containerregistry:Registry":
+            outputs["loginServer"] = f"{args.inputs.get('registryName', args.name).lower()}.azurecr.io"
+        elif args.typ == "azure-native:keyvault:Vault":
+            outputs["properties"] = {**(outputs.get("properties") or {}),
+                                     "vaultUri": f"https://{args.inputs.get('vaultName')}.vault.azure.net/"}
+        elif args.typ == "azure-native:keyvault:Key":
+            outputs["keyUriWithVersion"] = f"https://mock.vault.azure.net/keys/{args.inputs.get('keyName')}/1"
+        key = NAME_INPUT.get(args.typ, "name")
+        outputs["name"] = args.inputs.get(key) or args.name
+        return (rid if args.custom else f"{args.name}-component", outputs)
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> Any:
         if args.token == "azure-native:authorization:getClientConfig":

@@ -24,23 +24,26 @@ OFFLINE_WINDOWS_PASSWORD = "offline-plan-placeholder"  # never deployed: the off
 
 @dataclass
 class OfflinePlan:
-    """What a preview would create: ``resources`` in registration order, scrubbed ``outputs``."""
+    """What a preview would create: ``resources`` in a stable tree order (parents first), scrubbed ``outputs``."""
 
     resources: list[dict[str, Any]]
     outputs: dict[str, Any]
 
 
-def run_offline(plan: AksPlan, stack: str = "dev", config: dict[str, str] | None = None) -> OfflinePlan:
+def run_offline(plan: AksPlan, stack: str = "dev", config: dict[str, str] | None = None,
+                preview: bool = True) -> OfflinePlan:
     """Register every resource of ``plan`` under mocks and return them.
 
     Args:
         plan: the translated estate.
         stack: Pulumi stack name (logical names and deterministic global names).
         config: extra ``eks-to-aks:*`` config values (strings).
+        preview: preview semantics (computed outputs unknown); ``False`` gives known fake values (tests).
     """
     pulumi_settings.set_root_resource(None)  # type: ignore[arg-type]  # a fresh Stack per run
-    monitor = RecordingMonitor(PreviewMocks())
-    pulumi.runtime.set_mocks(PreviewMocks(), project=PROJECT, stack=stack, preview=True, monitor=monitor)
+    mocks = PreviewMocks(preview)
+    monitor = RecordingMonitor(mocks)
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor)
     values = {f"{PROJECT}:windowsAdminPassword": OFFLINE_WINDOWS_PASSWORD, **(config or {})}
     set_all_config(values, secret_keys=[f"{PROJECT}:windowsAdminPassword"])
     import program  # the same module the Pulumi CLI runs
@@ -51,8 +54,17 @@ def run_offline(plan: AksPlan, stack: str = "dev", config: dict[str, str] | None
     finally:
         pulumi_settings.SETTINGS.rpc_manager.clear()
     urns = {r.urn: r for r in monitor.recorded}
+
+    def lineage(r: Any) -> tuple:
+        """(type, name) pairs from the root down: a stable order (registration order is async)."""
+        chain = []
+        while r is not None:
+            chain.append((r.type, r.name))
+            r = urns.get(r.parent)
+        return tuple(reversed(chain))
+
     resources = []
-    for r in monitor.recorded:
+    for r in sorted(monitor.recorded, key=lineage):
         parent = urns.get(r.parent)
         resources.append({"type": r.type, "name": r.name, "parent": parent.name if parent else "",
                           "parentType": parent.type if parent else "pulumi:pulumi:Stack",

@@ -215,7 +215,7 @@ class _GroupReader:
             self.cfg.mark(self.kind, self.index, "instancesDistribution")
             if od_pct == 0 and not od_base:
                 spot = True
-            else:
+            elif od_pct < 100:
                 self.add("CMP-012", f"{100 - od_pct}% Spot above an on-demand base of {od_base} node(s)",
                          "instancesDistribution")
             if spot and dist.get("maxPrice") is not None:
@@ -279,7 +279,7 @@ def translate_node_groups(cfg: ClusterConfig, opts: ComputeOptions, findings: Fi
     pools: list[NodePoolPlan] = []
     seen: dict[str, str] = {}
     for kind in ("managedNodeGroups", "nodeGroups"):
-        for i in range(len(cfg.get(kind) or [])):
+        for i in range(len(cfg.data.get(kind) or [])):
             pool = _GroupReader(cfg, kind, i, opts, findings).translate()
             if pool is None:
                 continue

@@ -1,38 +1,33 @@
-"""ALB Ingresses → an AKS ingress controller; AWS Load Balancer Controller resources → findings.
+"""ALB Ingresses and IngressClasses → an AKS ingress controller.
 
 Pure translation (no Pulumi). The target comes from ``ctx.options["ingress"]``:
-``approuting`` (AKS application routing add-on, the default), ``agic`` or ``nginx``.
+``approuting`` (AKS application routing add-on, the default), ``agic`` or ``nginx``. The
+``elbv2.k8s.aws`` resources are handled by :func:`translators.loadbalancer.translate_elbv2`.
 
-Sources of the facts used here:
-
-* ALB annotation keys, defaults (``scheme`` defaults to ``internal``) and value syntax:
-  kubernetes-sigs/aws-load-balancer-controller ``pkg/annotations/constants.go`` and
-  ``docs/guide/ingress/annotations.md``; ``actions.<name>`` pairs with a path whose backend port
-  name is ``use-annotation``; ImplementationSpecific paths take ``*``/``?`` wildcards; ``spec.tls``
-  hosts drive ACM certificate discovery (``docs/guide/ingress/cert_discovery.md``).
-* Every ``alb.ingress.kubernetes.io/*`` key is classified in ``data/alb_ingress_annotations.csv``
-  with its per-target counterpart (see that file's provenance line).
-* Application routing: IngressClass ``webapprouting.kubernetes.azure.com``; an internal controller is
-  an ``approuting.kubernetes.azure.com/v1alpha1`` ``NginxIngressController`` whose
-  ``loadBalancerAnnotations`` make the Service internal; Key Vault TLS uses the annotation
-  ``kubernetes.azure.com/tls-cert-keyvault-uri`` with ``spec.tls[].secretName: keyvault-<ingress>``
-  (AKS docs ``app-routing-nginx-configuration.md``, ``app-routing-dns-ssl.md``).
-* AGIC: IngressClass ``azure-application-gateway`` and ``appgw.ingress.kubernetes.io/*`` keys
-  (Azure/application-gateway-kubernetes-ingress ``pkg/annotations/ingress_annotations.go``).
-* ingress-nginx: ``nginx.ingress.kubernetes.io/*`` keys (ingress-nginx annotations guide).
+Sources: ALB keys, defaults (``scheme`` defaults to ``internal``) and syntax from
+kubernetes-sigs/aws-load-balancer-controller ``pkg/annotations/constants.go`` and
+``docs/guide/ingress/annotations.md`` (``actions.<name>`` pairs with a path whose backend port name
+is ``use-annotation``; ImplementationSpecific paths take ``*``/``?`` wildcards; ``spec.tls`` hosts
+drive ACM certificate discovery, ``cert_discovery.md``); every key is classified, with its
+per-target counterpart, in ``data/alb_ingress_annotations.csv``. Application routing (AKS docs
+``app-routing-nginx-configuration.md``, ``app-routing-dns-ssl.md``): class
+``webapprouting.kubernetes.azure.com``; a private controller is an ``NginxIngressController`` whose
+``loadBalancerAnnotations`` make its Service internal; Key Vault TLS is the annotation
+``kubernetes.azure.com/tls-cert-keyvault-uri`` with ``spec.tls[].secretName: keyvault-<ingress>``.
+AGIC: class ``azure-application-gateway`` and ``appgw.ingress.kubernetes.io/*``
+(Azure/application-gateway-kubernetes-ingress ``pkg/annotations/ingress_annotations.go``).
+ingress-nginx: ``nginx.ingress.kubernetes.io/*`` (its annotations guide).
 """
 from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 from typing import Any, Iterable
 
 from .findings import Findings
 from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding
-from .refdata import read_table
+from .loadbalancer import ALB_PREFIX, lookup_annotation, string_map, translate_elbv2
 
-ALB_PREFIX = "alb.ingress.kubernetes.io/"
 ALB_CONTROLLER = "ingress.k8s.aws/alb"
 CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 USE_ANNOTATION = "use-annotation"
@@ -43,32 +38,10 @@ KEYVAULT_URI = "kubernetes.azure.com/tls-cert-keyvault-uri"
 NGINX = "nginx.ingress.kubernetes.io/"
 APPGW = "appgw.ingress.kubernetes.io/"
 _HEALTH = ("healthcheck-port", "healthcheck-protocol", "healthcheck-path", "healthcheck-interval-seconds",
-           "healthcheck-timeout-seconds", "healthy-threshold-count", "unhealthy-threshold-count",
-           "success-codes")
+           "healthcheck-timeout-seconds", "healthy-threshold-count", "unhealthy-threshold-count", "success-codes")
 _WAF = ("wafv2-acl-arn", "wafv2-acl-name", "waf-acl-id", "web-acl-id")
 _AUTH = ("auth-type", "auth-idp-cognito", "auth-idp-oidc", "auth-on-unauthenticated-request",
          "auth-scope", "auth-session-cookie", "auth-session-timeout", "jwt-validation")
-
-
-@lru_cache(maxsize=None)
-def annotation_table(name: str) -> tuple[dict[str, dict[str, str]], tuple[tuple[str, dict[str, str]], ...]]:
-    """``data/<name>`` as (exact key → row, ((prefix, row), ...) for keys ending in ``*``)."""
-    exact, wild = {}, []
-    for row in read_table(name):
-        key = row["annotation"]
-        if key.endswith("*"):
-            wild.append((key[:-1], row))
-        else:
-            exact[key] = row
-    return exact, tuple(sorted(wild, key=lambda w: -len(w[0])))
-
-
-def lookup_annotation(name: str, key: str) -> dict[str, str] | None:
-    """The row classifying annotation ``key`` in table ``name`` (exact row first), or ``None``."""
-    exact, wild = annotation_table(name)
-    if key in exact:
-        return exact[key]
-    return next((row for prefix, row in wild if key.startswith(prefix)), None)
 
 
 def alb_annotation_row(key: str) -> dict[str, str] | None:
@@ -103,6 +76,7 @@ def is_alb_ingress(obj: K8sObject, ctx: WorkloadContext) -> bool:
     spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
     anns = _annotations(obj.obj)
     cls = spec.get("ingressClassName") or anns.get(CLASS_ANNOTATION)
+    cls = None if cls is None else str(cls)
     known = ctx.options.get("ingressClasses") or {}
     if cls in known:
         return known[cls] == ALB_CONTROLLER
@@ -125,19 +99,31 @@ def _action(raw: str) -> dict[str, Any]:
 
 
 def _is_https_redirect(action: dict[str, Any]) -> bool:
-    rc = action.get("redirectconfig") or {}
+    rc = action.get("redirectconfig")
+    rc = rc if isinstance(rc, dict) else {}
     return (action.get("type") == "redirect" and str(rc.get("protocol", "")).upper() == "HTTPS"
             and str(rc.get("host", "#{host}")) == "#{host}" and str(rc.get("path", "#{path}")) == "#{path}")
 
 
 def _forward_service(action: dict[str, Any]) -> dict[str, Any] | None:
     """The one Service a forward action sends everything to, as a v1 backend, else ``None``."""
-    groups = (action.get("forwardconfig") or {}).get("targetgroups") or []
-    if action.get("type") != "forward" or len(groups) != 1 or not groups[0].get("servicename"):
+    fc = action.get("forwardconfig")
+    groups = (fc.get("targetgroups") if isinstance(fc, dict) else None) or []
+    if action.get("type") != "forward" or len(groups) != 1 or not isinstance(groups[0], dict) \
+            or not groups[0].get("servicename"):
         return None
     port = groups[0].get("serviceport")
     key = "number" if isinstance(port, int) or str(port).isdigit() else "name"
     return {"service": {"name": groups[0]["servicename"], "port": {key: int(port) if key == "number" else port}}}
+
+
+def internal_controller() -> dict[str, Any]:
+    """The application routing ``NginxIngressController`` serving class ``nginx-internal`` from a
+    private IP (one object, identical for every internal Ingress)."""
+    return {"apiVersion": "approuting.kubernetes.azure.com/v1alpha1", "kind": "NginxIngressController",
+            "metadata": {"name": INTERNAL_CLASS},
+            "spec": {"ingressClassName": INTERNAL_CLASS, "controllerNamePrefix": INTERNAL_CLASS,
+                     "loadBalancerAnnotations": {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"}}}
 
 
 def _v1_backend(backend: Any) -> Any:
@@ -155,10 +141,8 @@ class _IngressJob:
     def __init__(self, obj: K8sObject, ctx: WorkloadContext) -> None:
         self.obj, self.ctx, self.target = obj, ctx, ingress_target(ctx)
         self.out = obj.copy()
-        if not isinstance(self.out.get("metadata"), dict):
-            self.out["metadata"] = {}
-        if not isinstance(self.out.get("spec"), dict):
-            self.out["spec"] = {}
+        for part in ("metadata", "spec"):
+            self.out[part] = self.out[part] if isinstance(self.out.get(part), dict) else {}
         self.anns = _annotations(obj.obj)
         self.alb = {k[len(ALB_PREFIX):]: v for k, v in self.anns.items() if k.startswith(ALB_PREFIX)}
         self.new: dict[str, str] = {}
@@ -189,22 +173,18 @@ class _IngressJob:
             self.find("ING-021", "no alb.ingress.kubernetes.io/scheme, so the ALB was internal")
         if value not in ("", "internal"):
             return
+        at = ["scheme"] if value else []
         if self.target == "approuting":
             self.cls = INTERNAL_CLASS
-            self.extra.append({"apiVersion": "approuting.kubernetes.azure.com/v1alpha1",
-                               "kind": "NginxIngressController", "metadata": {"name": INTERNAL_CLASS},
-                               "spec": {"ingressClassName": INTERNAL_CLASS, "controllerNamePrefix": INTERNAL_CLASS,
-                                        "loadBalancerAnnotations": {
-                                            "service.beta.kubernetes.io/azure-load-balancer-internal": "true"}}})
-            self.find("ING-002", f"internal ALB → class {INTERNAL_CLASS} served by an internal "
-                      "NginxIngressController (added to the plan)", *(["scheme"] if value else []), severity="info")
+            self.extra.append(internal_controller())
+            self.find("ING-002", f"internal ALB → class {INTERNAL_CLASS} of an internal NginxIngressController "
+                      "(added to the plan)", *at, severity="info")
         elif self.target == "agic":
             self.new[APPGW + "use-private-ip"] = "true"
             self.find("ING-002", "internal ALB → use-private-ip; the Application Gateway needs a private "
-                      "frontend IP", *(["scheme"] if value else []), severity="low")
+                      "frontend IP", *at, severity="low")
         else:
-            self.find("ING-002", "internal ALB: the ingress-nginx controller Service must be internal",
-                      *(["scheme"] if value else []))
+            self.find("ING-002", "internal ALB: the ingress-nginx controller Service must be internal", *at)
 
     def listeners(self) -> None:
         redirect = bool(self.take("ssl-redirect"))
@@ -215,6 +195,7 @@ class _IngressJob:
                 self.find("ING-009", f"listen-ports {self.alb[key]!r} is not readable JSON", key)
                 continue
             odd = [f"{p}:{n}" for p, n in ports if (p, n) not in (("HTTP", 80), ("HTTPS", 443))]
+            redirect = redirect or ("HTTPS" in dict(ports) and "HTTP" not in dict(ports))
             if odd:
                 hint = "override-frontend-port" if self.target == "agic" else "ports 80/443 only"
                 self.find("ING-009", f"ALB listened on {', '.join(odd)}; the target uses {hint}", key)
@@ -230,10 +211,11 @@ class _IngressJob:
         used: set[str] = set()
 
         def resolve(backend: Any, where: tuple) -> Any:
-            svc = (backend or {}).get("service") or {}
-            name = svc.get("name")
-            if str((svc.get("port") or {}).get("name")) != USE_ANNOTATION:
+            svc = backend.get("service") if isinstance(backend, dict) else None
+            port = svc.get("port") if isinstance(svc, dict) else None
+            if not isinstance(port, dict) or port.get("name") != USE_ANNOTATION:
                 return backend
+            name = svc.get("name")
             used.add(name)
             action = actions.get(name, {"type": "missing"})
             if _is_https_redirect(action):
@@ -252,17 +234,21 @@ class _IngressJob:
                 del spec["defaultBackend"]
         rules = []
         for i, rule in enumerate(spec.get("rules") or []):
-            paths = (rule.get("http") or {}).get("paths") if isinstance(rule, dict) else None
+            http = rule.get("http") if isinstance(rule, dict) else None
+            paths = http.get("paths") if isinstance(http, dict) else None
             if not isinstance(paths, list):
                 rules.append(rule)
                 continue
             kept = []
             for j, p in enumerate(paths):
+                if not isinstance(p, dict):
+                    kept.append(p)
+                    continue
                 backend = resolve(_v1_backend(p.get("backend")), ("spec", "rules", i, "http", "paths", j))
                 if backend is not None:
                     kept.append(self.path(dict(p, backend=backend), ("spec", "rules", i, "http", "paths", j)))
             if kept:
-                rules.append(dict(rule, http=dict(rule["http"], paths=kept)))
+                rules.append(dict(rule, http=dict(http, paths=kept)))
         if "rules" in spec:
             spec["rules"] = rules
         for name in sorted(set(actions) - used):
@@ -292,7 +278,7 @@ class _IngressJob:
             self.find("ING-003", f"{key}: issue the certificate in Key Vault or with cert-manager", key)
         if not arns and not tls:
             return
-        hosts = [h for t in tls if isinstance(t, dict) for h in t.get("hosts") or []]
+        hosts = [h for t in tls if isinstance(t, dict) and isinstance(t.get("hosts"), list) for h in t["hosts"]]
         hosts = hosts or [r["host"] for r in spec.get("rules") or [] if isinstance(r, dict) and r.get("host")]
         ident = arns[0].rsplit("/", 1)[-1] if arns else (hosts[0] if hosts else self.obj.name)
         cert = re.sub(r"[^A-Za-z0-9-]+", "-", ("acm-" if arns else "") + str(ident)).strip("-")[:127] or "ingress"
@@ -339,8 +325,7 @@ class _IngressJob:
 
     def target_groups(self) -> None:
         for key in self.take("target-group-attributes"):
-            attrs = dict(kv.split("=", 1) for kv in self.alb[key].split(",") if "=" in kv)
-            attrs = {k.strip(): v.strip() for k, v in attrs.items()}
+            attrs = string_map(self.alb[key])
             if attrs.pop("stickiness.enabled", "").lower() == "true":
                 self.new[self.col(key)] = "cookie" if self.nginx_like else "true"
                 attrs.pop("stickiness.type", None)
@@ -396,7 +381,7 @@ class _IngressJob:
         self.policies()
         self.generic()
         if self.not_applicable:
-            self.find("ING-006", "removed ALB-only settings: " + ", ".join(self.not_applicable),
+            self.find("ING-006", f"removed {ALB_PREFIX} settings: " + ", ".join(self.not_applicable),
                       *[k for k in self.not_applicable if k in self.alb][:1])
         md, spec = self.out["metadata"], self.out["spec"]
         keep = {k: v for k, v in (md.get("annotations") or {}).items()
@@ -407,10 +392,9 @@ class _IngressJob:
             md["annotations"] = keep
         self.out["apiVersion"] = "networking.k8s.io/v1"
         spec["ingressClassName"] = self.cls
-        if self.target == "approuting":
-            self.ctx.cluster_requests.add("appRouting")
-        elif self.target == "agic":
-            self.ctx.cluster_requests.add("ingressApplicationGateway")
+        request = {"approuting": "appRouting", "agic": "ingressApplicationGateway"}.get(self.target)
+        if request:
+            self.ctx.cluster_requests.add(request)
         if not spec.get("rules") and not spec.get("defaultBackend"):
             self.find("ING-007", "every path was an ALB action; nothing left to route", severity="high")
             return Translation("dropped", findings=self.findings)
@@ -434,31 +418,10 @@ def translate_ingress_class(obj: K8sObject, ctx: WorkloadContext) -> Translation
     spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
     if spec.get("controller") != ALB_CONTROLLER:
         return Translation("passthrough", [obj.copy()])
-    findings = Findings()
-    params = (spec.get("parameters") or {}).get("name") if isinstance(spec.get("parameters"), dict) else None
+    findings, params = Findings(), spec.get("parameters")
+    extra = f"; its parameters {params.get('name')} are dropped too" if isinstance(params, dict) else ""
     add_finding(findings, "ING-011", f"{obj.ref()} (ALB) dropped; Ingresses now use "
-                f"{TARGET_CLASSES[ingress_target(ctx)]}" + (f"; its parameters {params} are dropped too"
-                                                             if params else ""), obj, "spec", "controller")
-    return Translation("dropped", findings=findings)
-
-
-def translate_elbv2(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    """``elbv2.k8s.aws`` / ``gateway.k8s.aws`` resources (IngressClassParams, TargetGroupBinding,
-    ...) configure the AWS Load Balancer Controller only → dropped with a finding."""
-    if obj.group not in ("elbv2.k8s.aws", "gateway.k8s.aws"):
-        return None
-    findings = Findings()
-    spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
-    if obj.kind == "IngressClassParams":
-        fields = ", ".join(f"{k}={json.dumps(v)[:60]}" for k, v in spec.items()) or "none"
-        add_finding(findings, "ING-012", f"{obj.ref()} dropped; it set {fields}", obj, "spec")
-    elif obj.kind == "TargetGroupBinding":
-        ref = spec.get("serviceRef") if isinstance(spec.get("serviceRef"), dict) else {}
-        add_finding(findings, "ING-013", f"{obj.ref()} dropped: Service {ref.get('name', '?')} port "
-                    f"{ref.get('port', '?')} was bound to target group {spec.get('targetGroupARN', '?')}",
-                    obj, "spec")
-    else:
-        add_finding(findings, "ING-014", f"{obj.ref()} ({obj.api_version}) dropped", obj)
+                f"{TARGET_CLASSES[ingress_target(ctx)]}{extra}", obj, "spec", "controller")
     return Translation("dropped", findings=findings)
 
 

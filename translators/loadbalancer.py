@@ -1,6 +1,8 @@
-"""Services behind AWS load balancers (NLB/CLB) → Services behind the AKS Standard Load Balancer.
+"""Services behind AWS load balancers (NLB/CLB) → Services behind the AKS Standard Load Balancer;
+AWS Load Balancer Controller resources (``elbv2.k8s.aws``) → dropped with findings.
 
-Pure translation (no Pulumi). ``service.beta.kubernetes.io/aws-load-balancer-*`` annotations (also
+Pure translation (no Pulumi). Also holds the annotation-table lookup shared with
+:mod:`translators.ingress`. ``service.beta.kubernetes.io/aws-load-balancer-*`` annotations (also
 spelled ``service.kubernetes.io/...``) become ``service.beta.kubernetes.io/azure-*`` ones, each key
 classified in ``data/aws_lb_service_annotations.csv``; ``spec.loadBalancerSourceRanges`` is kept.
 
@@ -20,14 +22,16 @@ Sources of the facts used here:
 """
 from __future__ import annotations
 
+import json
 import math
-from typing import Any
+from functools import lru_cache
 
 from .findings import Findings
-from .ingress import ALB_PREFIX, lookup_annotation
 from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding
+from .refdata import read_table
 
 TABLE = "aws_lb_service_annotations.csv"
+ALB_PREFIX = "alb.ingress.kubernetes.io/"
 AWS_PREFIXES = ("service.beta.kubernetes.io/aws-load-balancer-", "service.kubernetes.io/aws-load-balancer-")
 BETA = "service.beta.kubernetes.io/"
 AZ = BETA + "azure-load-balancer-"
@@ -37,6 +41,32 @@ IDLE_MIN, IDLE_MAX = 4, 100  # Azure Load Balancer TCP idle timeout, minutes
 PROBE_BUDGET = 120  # cloud-provider-azure: interval x num-of-probe must stay within 120 seconds
 _TLS = ("ssl-cert", "ssl-ports", "ssl-negotiation-policy", "alpn-policy")
 _PROXY = ("proxy-protocol", "proxy-protocol-per-target-group")
+
+
+@lru_cache(maxsize=None)
+def annotation_table(name: str) -> tuple[dict[str, dict[str, str]], tuple[tuple[str, dict[str, str]], ...]]:
+    """``data/<name>`` as (exact key → row, ((prefix, row), ...) for keys ending in ``*``)."""
+    exact, wild = {}, []
+    for row in read_table(name):
+        key = row["annotation"]
+        if key.endswith("*"):
+            wild.append((key[:-1], row))
+        else:
+            exact[key] = row
+    return exact, tuple(sorted(wild, key=lambda w: -len(w[0])))
+
+
+def lookup_annotation(name: str, key: str) -> dict[str, str] | None:
+    """The row classifying annotation ``key`` in table ``name`` (exact row first), or ``None``."""
+    exact, wild = annotation_table(name)
+    if key in exact:
+        return exact[key]
+    return next((row for prefix, row in wild if key.startswith(prefix)), None)
+
+
+def string_map(value: str) -> dict[str, str]:
+    """An AWS ``stringMap`` annotation value ``k1=v1,k2=v2`` as a dict (entries without ``=`` skipped)."""
+    return {k.strip(): v.strip() for k, v in (kv.split("=", 1) for kv in value.split(",") if "=" in kv)}
 
 
 def aws_service_annotation_row(key: str) -> dict[str, str] | None:
@@ -91,7 +121,7 @@ class _ServiceJob:
         self.take("scheme", "internal", "type")
         lb_type = (self.val("type") or "").lower()
         if lb_type:
-            self.not_applicable.append(f"aws-load-balancer-type={lb_type}")
+            self.not_applicable.append(f"type={lb_type}")
         scheme, internal = (self.val("scheme") or "").lower(), (self.val("internal") or "").lower()
         if scheme:
             return scheme == "internal"
@@ -118,8 +148,9 @@ class _ServiceJob:
                         self.new[f"{BETA}port_{p['port']}_health-probe_port"] = port
             elif port != "traffic-port":
                 self.find("ING-009", f"health check port {port!r}: set port_<port>_health-probe_port by hand", suffix)
-        interval, probes = self.new.get(AZ + "health-probe-interval"), self.new.get(AZ + "health-probe-num-of-probe")
-        if interval and probes and interval.isdigit() and probes.isdigit() and int(interval) * int(probes) > PROBE_BUDGET:
+        interval = self.new.get(AZ + "health-probe-interval", "")
+        probes = self.new.get(AZ + "health-probe-num-of-probe", "")
+        if interval.isdigit() and probes.isdigit() and int(interval) * int(probes) > PROBE_BUDGET:
             self.find("ING-009", f"probe interval {interval}s x {probes} probes exceeds Azure's "
                       f"{PROBE_BUDGET}s budget; lower one of them", "healthcheck-interval")
         for suffix in self.take("healthcheck-success-codes"):
@@ -134,8 +165,10 @@ class _ServiceJob:
                 self.find("ING-009", f"idle timeout {self.val(suffix)!r} is not a number of seconds", suffix)
                 continue
             self.new[AZ + "tcp-idle-timeout"] = str(minutes)
-            if clamped:
-                self.find("ING-019", f"idle timeout {self.val(suffix)}s → {minutes} minutes", suffix)
+            if clamped:  # rounding up to Azure's minimum only keeps idle connections open longer
+                longer = minutes == IDLE_MIN
+                self.find("ING-019", f"idle timeout {self.val(suffix)}s → {minutes} minutes", suffix,
+                          severity="info" if longer else None)
 
     def tls_and_proxy(self) -> None:
         tls = self.take(*_TLS)
@@ -150,8 +183,7 @@ class _ServiceJob:
         for suffix in self.take(*_PROXY):
             self.find("ING-018", f"proxy protocol was enabled ({self.val(suffix)})", suffix)
         for suffix in self.take("target-group-attributes"):
-            attrs = {k.strip(): v.strip() for k, v in (kv.split("=", 1) for kv in (self.val(suffix) or "").split(",")
-                                                        if "=" in kv)}
+            attrs = string_map(self.val(suffix) or "")
             if attrs.pop("proxy_protocol_v2.enabled", "").lower() == "true":
                 self.find("ING-018", "proxy protocol v2 was enabled in the target group attributes", suffix)
             if attrs:
@@ -196,7 +228,7 @@ class _ServiceJob:
             add_finding(self.findings, "ING-020", f"{self.obj.ref()}: {', '.join(alb)} removed", self.obj,
                         "metadata", "annotations", alb[0])
         if self.not_applicable:
-            self.find("ING-006", "removed AWS-only settings: " + ", ".join(self.not_applicable))
+            self.find("ING-006", "removed aws-load-balancer- settings: " + ", ".join(self.not_applicable))
         lb_class = self.spec.get("loadBalancerClass")
         if lb_class in AWS_LB_CLASSES:
             del self.spec["loadBalancerClass"]
@@ -222,6 +254,26 @@ def translate_service(obj: K8sObject, ctx: WorkloadContext) -> Translation | Non
     if not aws and spec.get("loadBalancerClass") not in AWS_LB_CLASSES:
         return Translation("passthrough", [obj.copy()])
     return _ServiceJob(obj, ctx).run()
+
+
+def translate_elbv2(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
+    """``elbv2.k8s.aws`` / ``gateway.k8s.aws`` resources (IngressClassParams, TargetGroupBinding,
+    ...) configure the AWS Load Balancer Controller only → dropped with a finding."""
+    if obj.group not in ("elbv2.k8s.aws", "gateway.k8s.aws"):
+        return None
+    findings = Findings()
+    spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
+    if obj.kind == "IngressClassParams":
+        fields = ", ".join(f"{k}={json.dumps(v)[:60]}" for k, v in spec.items()) or "none"
+        add_finding(findings, "ING-012", f"{obj.ref()} dropped; it set {fields}", obj, "spec")
+    elif obj.kind == "TargetGroupBinding":
+        ref = spec.get("serviceRef") if isinstance(spec.get("serviceRef"), dict) else {}
+        add_finding(findings, "ING-013", f"{obj.ref()} dropped: Service {ref.get('name', '?')} port "
+                    f"{ref.get('port', '?')} was bound to target group {spec.get('targetGroupARN', '?')}",
+                    obj, "spec")
+    else:
+        add_finding(findings, "ING-014", f"{obj.ref()} ({obj.api_version}) dropped", obj)
+    return Translation("dropped", findings=findings)
 
 
 SERVICE_TRANSLATORS: list[Translator] = [translate_service]

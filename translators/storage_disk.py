@@ -65,8 +65,11 @@ class DiskSku:
     max_gib: int
     max_iops: int
     max_mbps: int
-    default_iops: int | None
+    default_iops: int | None  # driver default when DiskIOPSReadWrite is unset
     default_mbps: int | None
+    min_iops: int | None  # lowest settable value
+    min_mbps: int | None
+    max_iops_per_gib: int | None  # IOPS a disk may have per GiB of size (above the baseline)
     takes_perf_params: bool  # DiskIOPSReadWrite / DiskMBpsReadWrite accepted
     caching_mode: str
     zonal: bool
@@ -95,6 +98,7 @@ def disk_skus() -> dict[str, DiskSku]:
     return {r["sku"]: DiskSku(
         name=r["sku"], max_gib=int(r["max_gib"]), max_iops=int(r["max_iops"]), max_mbps=int(r["max_mbps"]),
         default_iops=_int(r["default_iops"]), default_mbps=_int(r["default_mbps"]),
+        min_iops=_int(r["min_iops"]), min_mbps=_int(r["min_mbps"]), max_iops_per_gib=_int(r["max_iops_per_gib"]),
         takes_perf_params=r["takes_perf_params"] == "true", caching_mode=r["caching_mode"],
         zonal=r["zonal"] == "true", cluster_requests=tuple(r["cluster_requests"].split()), rule=r["rule"])
         for r in read_table("storage_azure_disk_skus.csv")}
@@ -143,19 +147,21 @@ def _num(v: Any) -> float | None:
 
 def _zones(values: list[Any], ctx: WorkloadContext, findings: Findings, obj: K8sObject,
            path: tuple) -> list[str]:
+    """Map zone ``values`` (found at ``path`` + ``("values", i)`` when listed, else at ``path``)."""
     out: list[str] = []
-    for v in values:
+    for i, v in enumerate(values):
+        at = (*path, "values", i) if path[0] == "allowedTopologies" else path
         z, exact = azure_zone(str(v).strip(), ctx.location)
         if z is None:
             add_finding(findings, "STO-007", f"zone {v!r} is not an AWS zone name; left out of "
-                        f"allowedTopologies of {obj.ref()}", obj, *path)
+                        f"allowedTopologies of {obj.ref()}", obj, *at)
             continue
         if not exact:
             add_finding(findings, "STO-007", f"AWS zone {v} has no Azure zone of its own; mapped to {z}",
-                        obj, *path)
+                        obj, *at)
         if ctx.zones and z.rsplit("-", 1)[1] not in ctx.zones:
             add_finding(findings, "STO-007", f"zone {z} (from {v}) has no node pool (node pool zones: "
-                        f"{', '.join(ctx.zones)})", obj, *path)
+                        f"{', '.join(ctx.zones)})", obj, *at)
         if z not in out:
             out.append(z)
     return out
@@ -231,21 +237,24 @@ def translate_ebs_class(obj: K8sObject, ctx: WorkloadContext, findings: Findings
         add_finding(findings, "STO-006", f"{ebs.name} volumes take no IOPS/throughput settings; ignored",
                     obj, "parameters")
         iops = mibps = per_gib = None
+    per_gib_note = ""
     if per_gib and iops is None:
         if min_claim_gib:
             iops = min(per_gib * min_claim_gib, ebs.max_iops)
-            how = (f"set to {int(iops)} IOPS ({per_gib:g} IOPS/GiB x {min_claim_gib:g} GiB, the smallest "
-                   "claim using it)")
+            per_gib_note = f"{per_gib:g} IOPS/GiB x {min_claim_gib:g} GiB, the smallest claim using it"
         else:
-            how = "left at the SKU default (no claim using the class was found to size it)"
-        add_finding(findings, "STO-005", f"iopsPerGB {per_gib:g} of StorageClass {obj.name}: Azure IOPS is "
-                    f"per disk, {how}", obj, "parameters", low["iopspergb"])
+            per_gib_note = "no claim using the class was found to size it"
     sku, fits = choose_sku(ebs, iops, mibps)
     if not fits:
         add_finding(findings, "STO-004", f"{ebs.name} performance ({_perf(iops, mibps)}) exceeds "
                     f"{sku.name} limits ({sku.max_iops} IOPS, {sku.max_mbps} MB/s); capped", obj, "parameters")
         iops = min(iops, sku.max_iops) if iops is not None else None
         mibps = min(mibps, sku.max_mbps) if mibps is not None else None
+    if sku.max_iops_per_gib and iops and min_claim_gib and \
+            iops > max(sku.min_iops or 0, sku.max_iops_per_gib * min_claim_gib):
+        add_finding(findings, "STO-004", f"{sku.name} allows {sku.max_iops_per_gib} IOPS per GiB: a "
+                    f"{min_claim_gib:g} GiB claim of class {obj.name} cannot get {int(iops)} IOPS; enlarge it to "
+                    f"{-(-int(iops) // sku.max_iops_per_gib)} GiB", obj, "parameters")
     if ebs.perf_note:
         add_finding(findings, "STO-004", f"{ebs.name} → {sku.name}: {ebs.perf_note}", obj, "parameters")
 
@@ -257,11 +266,15 @@ def translate_ebs_class(obj: K8sObject, ctx: WorkloadContext, findings: Findings
             iops = iops if iops is not None else ebs.baseline_iops  # Ultra's 500 IOPS default < gp3 baseline
             mibps = mibps if mibps is not None else ebs.baseline_mibps
         if iops is not None:
-            out["DiskIOPSReadWrite"] = str(int(iops))
+            out["DiskIOPSReadWrite"] = str(int(max(iops, sku.min_iops or 0)))
         if mibps is not None:
-            out["DiskMBpsReadWrite"] = str(int(mibps))
+            out["DiskMBpsReadWrite"] = str(int(max(mibps, sku.min_mbps or 0)))
+    if per_gib_note:
+        add_finding(findings, "STO-005", f"iopsPerGB {per_gib:g} of StorageClass {obj.name}: Azure IOPS is per "
+                    f"disk; DiskIOPSReadWrite is {out.get('DiskIOPSReadWrite', 'the SKU default')} "
+                    f"({per_gib_note})", obj, "parameters", low["iopspergb"])
     for k, v in params.items():
-        if k.lower() in ("fstype",):
+        if k.lower() == "fstype":
             out["fsType"] = v
         elif k.lower() == "csi.storage.k8s.io/fstype":
             out["csi.storage.k8s.io/fstype"] = v

@@ -1,0 +1,29 @@
+"""Architecture rules: translators are pure (never import Pulumi)."""
+from __future__ import annotations
+
+import pkgutil
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_translators_do_not_import_pulumi_statically():
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "translators").rglob("*.py")
+                 if re.search(r"^\s*(import pulumi|from pulumi)", p.read_text(encoding="utf-8"), re.M)]
+    assert offenders == []
+
+
+def test_importing_every_translator_module_loads_no_pulumi():
+    import translators
+
+    names = [m.name for m in pkgutil.iter_modules(translators.__path__, "translators.")]
+    assert "translators.estate" in names
+    code = ("import importlib, sys\n"
+            f"for n in {names!r}: importlib.import_module(n)\n"
+            "bad = sorted(m for m in sys.modules if m == 'pulumi' or m.startswith('pulumi'))\n"
+            "print(','.join(bad))\n")
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert res.stdout.strip() == ""

@@ -1,0 +1,420 @@
+"""ALB Ingress → approuting / agic / nginx (translators/ingress.py), rule coverage and the corpus."""
+from __future__ import annotations
+
+import csv
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from translators.errors import InputError
+from translators.findings import catalogue
+from translators.ingress import (INGRESS_TRANSLATORS, alb_annotation_row, ingress_classes, is_alb_ingress,
+                                 translate_ingress)
+from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests, split_objects
+from translators.loadbalancer import SERVICE_TRANSLATORS
+from translators.yamlsource import load_documents
+
+CORPUS = Path("/work/shared/corpus")
+TARGETS = ("approuting", "agic", "nginx")
+CLASS = {"approuting": "webapprouting.kubernetes.azure.com", "agic": "azure-application-gateway", "nginx": "nginx"}
+
+
+def objects(text: str) -> list[K8sObject]:
+    return [o for d in load_documents(textwrap.dedent(text), "in.yaml") for o in split_objects(d)]
+
+
+def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
+    for tr in [*INGRESS_TRANSLATORS, *SERVICE_TRANSLATORS]:
+        result = tr(obj, ctx)
+        if result is not None:
+            return result
+    return None
+
+
+def run(text: str, target: str = "approuting", **options) -> tuple[Translation, WorkloadContext]:
+    ctx = WorkloadContext(key_vault_name="kv-shop", options={"ingress": target, **options})
+    result = translate(objects(text)[0], ctx)
+    assert result is not None
+    return result, ctx
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(textwrap.dedent(text).splitlines(), 1) if needle in line)
+
+
+def rules(t: Translation) -> list[str]:
+    return [f.rule_id for f in t.findings]
+
+
+def ingress(annotations: dict[str, str], paths: str = "", cls: str = "alb", tls: str = "", cart: bool = True) -> str:
+    anns = "".join(f"\n    {k}: '{v}'" for k, v in annotations.items())
+    text = f"""
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+  namespace: web
+  annotations:{anns or ' {}'}
+spec:
+  ingressClassName: {cls}{tls}
+  rules:
+  - host: shop.example.org
+    http:
+      paths:{paths}
+      - path: /cart
+        pathType: Prefix
+        backend:
+          service:
+            name: cart
+            port:
+              number: 8080
+"""
+    return text if cart else text.split("\n      - path: /cart")[0] + "\n"
+
+
+A = "alb.ingress.kubernetes.io/"
+PUBLIC = {A + "scheme": "internet-facing"}
+REDIRECT_PATH = """
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: to-https
+            port:
+              name: use-annotation"""
+SHOP = {A + "scheme": "internet-facing", A + "target-type": "ip",
+        A + "certificate-arn": "arn:aws:acm:eu-west-1:111122223333:certificate/4f1c-77aa",
+        A + "ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        A + "listen-ports": '[{"HTTP": 80}, {"HTTPS": 443}]',
+        A + "actions.to-https": '{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", '
+                                '"StatusCode": "HTTP_301"}}',
+        A + "healthcheck-path": "/ready", A + "healthcheck-interval-seconds": "20",
+        A + "healthcheck-timeout-seconds": "4", A + "success-codes": "200-299",
+        A + "load-balancer-attributes": "idle_timeout.timeout_seconds=120",
+        A + "wafv2-acl-arn": "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/shop/9d2e"}
+
+# target → (annotations expected on the result, spec.tls expected, rule ids expected)
+SHOP_EXPECTED = {
+    "approuting": ({"nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
+                    "kubernetes.azure.com/tls-cert-keyvault-uri":
+                        "https://kv-shop.vault.azure.net/certificates/acm-4f1c-77aa"},
+                   [{"hosts": ["shop.example.org"], "secretName": "keyvault-shop"}],
+                   {"ING-001", "ING-003", "ING-004", "ING-006", "ING-009", "ING-010"}),
+    "agic": ({"appgw.ingress.kubernetes.io/ssl-redirect": "true",
+              "appgw.ingress.kubernetes.io/appgw-ssl-certificate": "acm-4f1c-77aa",
+              "appgw.ingress.kubernetes.io/health-probe-path": "/ready",
+              "appgw.ingress.kubernetes.io/health-probe-interval": "20",
+              "appgw.ingress.kubernetes.io/health-probe-timeout": "4",
+              "appgw.ingress.kubernetes.io/health-probe-status-codes": "200-299"},
+             None, {"ING-001", "ING-003", "ING-004", "ING-006", "ING-009"}),
+    "nginx": ({"nginx.ingress.kubernetes.io/force-ssl-redirect": "true"},
+              [{"hosts": ["shop.example.org"], "secretName": "shop-tls"}],
+              {"ING-001", "ING-003", "ING-004", "ING-006", "ING-009", "ING-010"}),
+}
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_full_alb_ingress(target):
+    text = ingress(SHOP, REDIRECT_PATH)
+    t, ctx = run(text, target)
+    anns, tls, expected_rules = SHOP_EXPECTED[target]
+    out = t.objects[0]
+    assert t.outcome == "translated" and len(t.objects) == 1
+    assert out["spec"]["ingressClassName"] == CLASS[target]
+    assert out["metadata"]["annotations"] == anns
+    assert out["spec"].get("tls") == tls
+    assert [p["path"] for p in out["spec"]["rules"][0]["http"]["paths"]] == ["/cart"]  # redirect path dropped
+    assert set(rules(t)) == expected_rules
+    waf = next(f for f in t.findings if f.rule_id == "ING-004")
+    assert waf.line == line_of(text, "wafv2-acl-arn") and "webacl/shop" in waf.message
+    assert ctx.cluster_requests == {"approuting": {"appRouting"}, "agic": {"ingressApplicationGateway"},
+                                    "nginx": set()}[target]
+
+
+@pytest.mark.parametrize("target, cls, annotation, rule_severity, extra_kinds", [
+    ("approuting", "nginx-internal", {}, "info", ["NginxIngressController"]),
+    ("agic", CLASS["agic"], {"appgw.ingress.kubernetes.io/use-private-ip": "true"}, "low", []),
+    ("nginx", "nginx", {}, "medium", []),
+])
+@pytest.mark.parametrize("scheme", ["internal", None])
+def test_internal_scheme(target, cls, annotation, rule_severity, extra_kinds, scheme):
+    t, _ = run(ingress({A + "scheme": scheme} if scheme else {}), target)
+    assert t.objects[0]["spec"]["ingressClassName"] == cls
+    assert t.objects[0]["metadata"].get("annotations", {}) == annotation
+    assert [o["kind"] for o in t.objects[1:]] == extra_kinds
+    if extra_kinds:
+        lb = t.objects[1]["spec"]["loadBalancerAnnotations"]
+        assert lb == {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"}
+    assert next(f for f in t.findings if f.rule_id == "ING-002").severity == rule_severity
+    assert ("ING-021" in rules(t)) == (scheme is None)
+
+
+LEGACY = """
+apiVersion: extensions/v1beta1
+kind: Ingress
+metadata:
+  name: legacy
+  annotations:
+    kubernetes.io/ingress.class: alb
+    alb.ingress.kubernetes.io/scheme: internet-facing
+spec:
+  backend:
+    serviceName: home
+    servicePort: 80
+  rules:
+  - http:
+      paths:
+      - path: /api/*
+        backend:
+          serviceName: api
+          servicePort: http
+"""
+
+
+@pytest.mark.parametrize("target, path, ptype", [("approuting", "/api", "Prefix"), ("nginx", "/api", "Prefix"),
+                                                 ("agic", "/api/*", "ImplementationSpecific")])
+def test_legacy_v1beta1_ingress(target, path, ptype):
+    t, _ = run(LEGACY, target)
+    out = t.objects[0]
+    assert out["apiVersion"] == "networking.k8s.io/v1" and "annotations" not in out["metadata"]
+    assert out["spec"]["defaultBackend"] == {"service": {"name": "home", "port": {"number": 80}}}
+    p = out["spec"]["rules"][0]["http"]["paths"][0]
+    assert (p["path"], p["pathType"]) == (path, ptype)
+    assert p["backend"] == {"service": {"name": "api", "port": {"name": "http"}}}
+
+
+@pytest.mark.parametrize("target, annotations, expected, rule", [
+    ("approuting", {A + "backend-protocol": "HTTPS"}, {"nginx.ingress.kubernetes.io/backend-protocol": "HTTPS"}, None),
+    ("agic", {A + "backend-protocol": "HTTPS"}, {"appgw.ingress.kubernetes.io/backend-protocol": "https"}, None),
+    ("nginx", {A + "backend-protocol": "HTTPS", A + "backend-protocol-version": "GRPC"},
+     {"nginx.ingress.kubernetes.io/backend-protocol": "GRPCS"}, None),
+    ("agic", {A + "backend-protocol-version": "GRPC"}, {}, "ING-009"),
+    ("approuting", {A + "inbound-cidrs": "10.0.0.0/8,192.168.0.0/16"},
+     {"nginx.ingress.kubernetes.io/whitelist-source-range": "10.0.0.0/8,192.168.0.0/16"}, None),
+    ("agic", {A + "inbound-cidrs": "10.0.0.0/8"}, {}, "ING-009"),
+    ("nginx", {A + "use-regex-path-match": "true"}, {"nginx.ingress.kubernetes.io/use-regex": "true"}, None),
+    ("approuting", {A + "target-group-attributes": "stickiness.enabled=true,stickiness.lb_cookie.duration_seconds=600"},
+     {"nginx.ingress.kubernetes.io/affinity": "cookie", "nginx.ingress.kubernetes.io/session-cookie-max-age": "600"},
+     None),
+    ("agic", {A + "target-group-attributes": "stickiness.enabled=true,deregistration_delay.timeout_seconds=30"},
+     {"appgw.ingress.kubernetes.io/cookie-based-affinity": "true",
+      "appgw.ingress.kubernetes.io/connection-draining": "true",
+      "appgw.ingress.kubernetes.io/connection-draining-timeout": "30"}, None),
+    ("nginx", {A + "target-group-attributes": "deregistration_delay.timeout_seconds=30"}, {}, "ING-009"),
+    ("approuting", {A + "listen-ports": '[{"HTTPS": 443}]'},
+     {"nginx.ingress.kubernetes.io/force-ssl-redirect": "true"}, None),
+    ("agic", {A + "listen-ports": '[{"HTTP": 8080}]'}, {}, "ING-009"),
+    ("nginx", {A + "listen-ports": "[{HTTP: 80"}, {}, "ING-009"),
+    ("approuting", {A + "ip-address-type": "dualstack"}, {}, "ING-009"),
+    ("approuting", {A + "ip-address-type": "ipv4", A + "load-balancer-name": "shop"}, {}, "ING-006"),
+    ("agic", {A + "group.name": "team-a", A + "group.order": "10"}, {}, {"ING-005", "ING-006"}),
+    ("nginx", {A + "auth-type": "cognito", A + "auth-scope": "openid"}, {}, "ING-008"),
+    ("agic", {A + "waf-acl-id": "0f3e"}, {}, "ING-004"),
+    ("approuting", {A + "create-acm-cert": "true"}, {}, "ING-003"),
+    ("nginx", {A + "no-such-setting": "1"}, {}, "ING-015"),
+    ("approuting", {A + "healthcheck-path": "/ready"}, {}, "ING-010"),
+    ("agic", {A + "healthcheck-port": "traffic-port", A + "healthy-threshold-count": "3"}, {}, "ING-006"),
+])
+def test_annotation_mapping(target, annotations, expected, rule):
+    t, _ = run(ingress({**PUBLIC, **annotations}), target)
+    assert t.outcome == "translated"
+    assert t.objects[0]["metadata"].get("annotations", {}) == expected
+    assert set(rules(t)) - {"ING-001"} == ({rule} if isinstance(rule, str) else rule or set())
+
+
+ACTIONS = {A + "actions.teapot": '{"type":"fixed-response","fixedResponseConfig":{"statusCode":"418"}}',
+           A + "actions.to-v2": '{"type":"forward","forwardConfig":{"targetGroups":[{"serviceName":"cart-v2",'
+                                '"servicePort":"8080"}]}}',
+           A + "actions.unused": '{"type":"redirect","redirectConfig":{"host":"example.com"}}',
+           A + "conditions.cart": '[{"field":"source-ip","sourceIpConfig":{"values":["10.0.0.0/8"]}}]'}
+TEA_PATH = """
+      - path: /tea
+        pathType: Exact
+        backend:
+          service:
+            name: teapot
+            port:
+              name: use-annotation"""
+IMG_PATH = """
+      - path: /img/*.png
+        pathType: ImplementationSpecific
+        backend:
+          service:
+            name: img
+            port:
+              number: 80"""
+ACTION_PATHS = TEA_PATH + """
+      - path: /v2
+        pathType: Prefix
+        backend:
+          service:
+            name: to-v2
+            port:
+              name: use-annotation"""
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_actions_and_conditions(target):
+    text = ingress({**PUBLIC, **ACTIONS}, ACTION_PATHS)
+    t, _ = run(text, target)
+    paths = t.objects[0]["spec"]["rules"][0]["http"]["paths"]
+    assert [(p["path"], p["backend"]["service"]["name"]) for p in paths] == [("/v2", "cart-v2"), ("/cart", "cart")]
+    assert paths[0]["backend"]["service"]["port"] == {"number": 8080}
+    dropped = [f for f in t.findings if f.rule_id == "ING-007"]
+    assert [f.line for f in dropped] == [line_of(text, "path: /tea"), line_of(text, "conditions.cart")]
+    assert "teapot" in dropped[0].message and "conditions.cart" in dropped[1].message
+    assert "actions.unused" in next(f.message for f in t.findings if f.rule_id == "ING-006")
+
+
+def test_ingress_of_only_actions_is_dropped():
+    t, _ = run(ingress({**PUBLIC, A + "actions.teapot": ACTIONS[A + "actions.teapot"]}, TEA_PATH, cart=False))
+    assert t.outcome == "dropped" and t.objects == []
+    assert [f.severity for f in t.findings if f.rule_id == "ING-007"][-1] == "high"
+
+
+def test_wildcard_paths():
+    text = ingress(PUBLIC, IMG_PATH)
+    t, _ = run(text)
+    assert t.objects[0]["spec"]["rules"][0]["http"]["paths"][0]["path"] == "/img/*.png"
+    assert next(f for f in t.findings if f.rule_id == "ING-009").line == line_of(text, "path: /img")
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_certificate_discovery_by_tls_hosts(target):
+    tls = "\n  tls:\n  - hosts:\n    - shop.example.org"
+    t, _ = run(ingress(PUBLIC, tls=tls), target)
+    out = t.objects[0]
+    assert "ING-003" in rules(t)
+    if target == "approuting":
+        assert out["metadata"]["annotations"]["kubernetes.azure.com/tls-cert-keyvault-uri"].endswith(
+            "/certificates/shop-example-org")
+    assert ("tls" in out["spec"]) == (target != "agic")
+
+
+CLASSES = """
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: internet
+spec:
+  controller: ingress.k8s.aws/alb
+---
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: public-nginx
+spec:
+  controller: k8s.io/ingress-nginx
+"""
+
+
+@pytest.mark.parametrize("cls, alb", [("internet", True), ("public-nginx", False), ("alb", True)])
+def test_custom_ingress_classes(cls, alb):
+    known = ingress_classes(objects(CLASSES))
+    assert known == {"internet": "ingress.k8s.aws/alb", "public-nginx": "k8s.io/ingress-nginx"}
+    ctx = WorkloadContext(options={"ingressClasses": known})
+    obj = objects(ingress(PUBLIC, cls=cls))[0]
+    assert is_alb_ingress(obj, ctx) is alb
+    assert translate_ingress(obj, ctx).outcome == ("translated" if alb else "passthrough")
+
+
+def test_other_classes_pass_through_unchanged():
+    obj = objects(ingress({"nginx.ingress.kubernetes.io/rewrite-target": "/"}, cls="nginx"))[0]
+    t = translate_ingress(obj, WorkloadContext())
+    assert (t.outcome, t.objects, list(t.findings)) == ("passthrough", [obj.obj], [])
+    assert translate_ingress(objects(CLASSES)[0], WorkloadContext()) is None
+
+
+@pytest.mark.parametrize("text, outcome, rule", [
+    (CLASSES.split("---")[0], "dropped", "ING-011"),
+    (CLASSES.split("---")[1], "passthrough", None),
+    ("apiVersion: elbv2.k8s.aws/v1beta1\nkind: IngressClassParams\nmetadata: {name: p}\nspec: {scheme: internal}",
+     "dropped", "ING-012"),
+    ("apiVersion: elbv2.k8s.aws/v1beta1\nkind: TargetGroupBinding\nmetadata: {name: b}\n"
+     "spec: {serviceRef: {name: cart, port: 80}, targetGroupARN: arn:aws:elasticloadbalancing:tg}", "dropped", "ING-013"),
+    ("apiVersion: elbv2.k8s.aws/v1beta1\nkind: ALBTargetControlConfig\nmetadata: {name: c}", "dropped", "ING-014"),
+])
+def test_controller_resources(text, outcome, rule):
+    t, _ = run(text)
+    assert t.outcome == outcome and rules(t) == ([rule] if rule else [])
+
+
+def test_unknown_target_option():
+    with pytest.raises(ValueError, match="approuting"):
+        run(ingress(PUBLIC), "traefik")
+
+
+# One input per catalogue rule, so that every ING rule is known to fire (services included).
+SVC = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  annotations: {%s}\nspec:\n  type: LoadBalancer\n%s"
+RULE_EXAMPLES = {
+    "ING-001": ingress(PUBLIC), "ING-002": ingress({A + "scheme": "internal"}),
+    "ING-003": ingress({A + "certificate-arn": "arn:aws:acm:r:1:certificate/x"}),
+    "ING-004": ingress({A + "wafv2-acl-arn": "arn"}), "ING-005": ingress({A + "group.name": "g"}),
+    "ING-006": ingress({A + "target-type": "ip"}), "ING-007": ingress({**PUBLIC, **ACTIONS}, ACTION_PATHS),
+    "ING-008": ingress({A + "auth-type": "oidc"}), "ING-009": ingress({A + "ssl-policy": "p"}),
+    "ING-010": ingress({A + "healthcheck-path": "/"}), "ING-011": CLASSES.split("---")[0],
+    "ING-012": "apiVersion: elbv2.k8s.aws/v1beta1\nkind: IngressClassParams\nmetadata: {name: p}",
+    "ING-013": "apiVersion: elbv2.k8s.aws/v1beta1\nkind: TargetGroupBinding\nmetadata: {name: b}",
+    "ING-014": "apiVersion: elbv2.k8s.aws/v1beta1\nkind: ALBTargetControlConfig\nmetadata: {name: c}",
+    "ING-015": ingress({A + "made-up": "1"}),
+    "ING-016": SVC % ("", "  loadBalancerClass: service.k8s.aws/nlb\n"),
+    "ING-017": SVC % ("service.beta.kubernetes.io/aws-load-balancer-ssl-cert: arn", ""),
+    "ING-018": SVC % ("service.beta.kubernetes.io/aws-load-balancer-proxy-protocol: '*'", ""),
+    "ING-019": SVC % ("service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout: '60'", ""),
+    "ING-020": SVC % ("alb.ingress.kubernetes.io/healthcheck-path: /", ""),
+    "ING-021": ingress({}),
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(r for r in catalogue() if r.startswith("ING-")))
+def test_every_rule_is_triggered(rule_id):
+    assert catalogue()[rule_id].area == "ingress"
+    assert rule_id in RULE_EXAMPLES, f"no example input for {rule_id}"
+    assert rule_id in rules(run(RULE_EXAMPLES[rule_id], "nginx")[0])
+
+
+def corpus_files(suffixes=(".yaml", ".yml")) -> list[Path]:
+    if not CORPUS.is_dir():
+        pytest.skip("shared corpus not available")
+    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix in suffixes)
+
+
+def test_every_corpus_alb_annotation_is_classified():
+    pattern = re.compile(r"alb\.ingress\.kubernetes\.io/[A-Za-z0-9._${}-]+")
+    found = {m for p in corpus_files() for m in pattern.findall(p.read_text(encoding="utf-8", errors="replace"))}
+    assert len(found) > 20
+    assert sorted(k for k in found if alb_annotation_row(k) is None) == []
+
+
+def load_balancing_paths() -> list[Path]:
+    if not CORPUS.is_dir():
+        pytest.skip("shared corpus not available")
+    with (CORPUS / "PROVENANCE.tsv").open(encoding="utf-8", newline="") as fh:
+        return [CORPUS / r["path"] for r in csv.DictReader(fh, delimiter="\t") if r["category"] == "load-balancing"]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_corpus_load_balancing(target):
+    kinds = {"Ingress", "IngressClass", "Service", "TargetGroupBinding", "IngressClassParams"}
+    seen = {"alb": 0, "svc": 0}
+    for path in load_balancing_paths():
+        try:
+            objs = load_manifests([path])
+        except InputError:
+            continue
+        ctx = WorkloadContext(options={"ingress": target, "ingressClasses": ingress_classes(objs)})
+        for obj in (o for o in objs if o.kind in kinds):
+            t = translate(obj, ctx)
+            assert t is not None, obj.ref()
+            if obj.kind == "Ingress" and is_alb_ingress(obj, ctx):
+                seen["alb"] += 1
+                only_actions = t.outcome == "dropped" and "nothing left to route" in t.findings[-1].message
+                assert t.outcome == "translated" or only_actions, f"{path}: {obj.ref()}"
+                assert all(not k.startswith(A) for o in t.objects for k in o["metadata"].get("annotations", {}))
+            anns = obj.metadata.get("annotations") or {}
+            if obj.kind == "Service" and any("aws-load-balancer-" in str(k) for k in anns):
+                seen["svc"] += 1
+                assert t.outcome == "translated", f"{path}: {obj.ref()}"
+    assert seen["alb"] >= 15 and seen["svc"] >= 8
