@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pathlib import Path
 
 from translators.estate import DEFAULT_CLUSTER_CONFIG, TranslateOptions, translate_estate
 
@@ -30,3 +31,9 @@ def example_preview(example_plan):
     from offline.runner import run_offline
 
     return run_offline(example_plan, stack="dev", preview=True)
+
+ROOT = Path(__file__).resolve().parents[1]
+# ../shared beside the repo (as CI lays it out), else the workplace's copy. Corpus tests fail, never skip,
+# when it is missing.
+CORPUS = next((p for p in (ROOT.parent / "shared" / "corpus", Path("/work/shared/corpus")) if p.is_dir()),
+              ROOT.parent / "shared" / "corpus")

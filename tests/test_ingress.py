@@ -16,7 +16,7 @@ from translators.k8s import K8sObject, Translation, WorkloadContext, load_manife
 from translators.loadbalancer import SERVICE_TRANSLATORS
 from translators.yamlsource import load_documents
 
-CORPUS = Path("/work/shared/corpus")
+from conftest import CORPUS  # noqa: E402
 TARGETS = ("approuting", "agic", "nginx")
 CLASS = {"approuting": "webapprouting.kubernetes.azure.com", "agic": "azure-application-gateway", "nginx": "nginx"}
 
@@ -376,8 +376,7 @@ def test_every_rule_is_triggered(rule_id):
 
 
 def corpus_files(suffixes=(".yaml", ".yml")) -> list[Path]:
-    if not CORPUS.is_dir():
-        pytest.skip("shared corpus not available")
+    assert CORPUS.is_dir(), f"shared corpus missing at {CORPUS}"
     return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix in suffixes)
 
 
@@ -389,8 +388,7 @@ def test_every_corpus_alb_annotation_is_classified():
 
 
 def load_balancing_paths() -> list[Path]:
-    if not CORPUS.is_dir():
-        pytest.skip("shared corpus not available")
+    assert CORPUS.is_dir(), f"shared corpus missing at {CORPUS}"
     with (CORPUS / "PROVENANCE.tsv").open(encoding="utf-8", newline="") as fh:
         return [CORPUS / r["path"] for r in csv.DictReader(fh, delimiter="\t") if r["category"] == "load-balancing"]
 

@@ -17,7 +17,7 @@ from translators.storage import (STORAGE_TRANSLATORS, INDEX_KEY, index_storage, 
 from translators.storage_disk import DES_PLACEHOLDER, azure_zone
 from translators.yamlsource import load_documents
 
-CORPUS = Path("/work/shared/corpus")
+from conftest import CORPUS  # noqa: E402
 SRC = Path(__file__).resolve().parents[1] / "translators"
 
 
@@ -677,7 +677,6 @@ def _storage_corpus() -> list[Path]:
         return [CORPUS / r["path"] for r in csv.DictReader(fh, delimiter="\t") if r["category"] == "storage"]
 
 
-@pytest.mark.skipif(not (CORPUS / "PROVENANCE.tsv").exists(), reason="shared corpus not present")
 def test_storage_corpus():
     files = _storage_corpus()
     assert files and all(f.suffix in (".yaml", ".yml") for f in files)

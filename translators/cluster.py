@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import re
 from dataclasses import dataclass
 
 from .eksctl import ClusterConfig
+from .errors import InputError
 from .findings import Findings
 from .naming import cluster_name, dns_prefix, resource_group_name
 from .plan import ClusterPlan, NetworkPlan
@@ -73,6 +75,11 @@ def resolve_version(cfg: ClusterConfig, opts: ClusterOptions, findings: Findings
     if raw in (None, "", "latest", "auto", "default"):
         return None, "Standard", "KubernetesOfficial"
     version = str(raw)
+    if not re.match(r"^\d+\.\d+(\.\d+)?$", version):
+        path = ("metadata", "version") if not opts.kubernetes_version else ()
+        raise InputError(cfg.file, cfg.line(*path), "metadata.version" if path else "eks-to-aks:kubernetesVersion",
+                         f"{version!r} is not a Kubernetes version like \"1.31\""
+                         + (" (unsubstituted template placeholder?)" if "$" in version or "{" in version else ""))
     minor = ".".join(version.split(".")[:2])
     today = opts.as_of or dt.date.today()
     cal = {r["minor"]: r for r in read_table("aks_kubernetes_versions.csv")}

@@ -263,7 +263,7 @@ def _system_capable(pool: NodePoolPlan) -> bool:
     vm = vm_sizes().get(pool.vm_size)
     return (pool.os_type == "Linux" and not pool.spot and vm is not None and not vm.series.startswith("B")
             and vm.vcpu >= 4 and vm.memory_gib >= 4 and (pool.max_pods or MAX_PODS) >= SYSTEM_MIN_PODS
-            and pool.count >= 1)
+            and pool.count >= 1 and (pool.min_count is None or pool.min_count >= 1))
 
 
 def translate_node_groups(cfg: ClusterConfig, opts: ComputeOptions, findings: Findings) -> list[NodePoolPlan]:

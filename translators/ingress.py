@@ -150,6 +150,7 @@ class _IngressJob:
         self.extra: list[dict[str, Any]] = []
         self.not_applicable: list[str] = []
         self.done: set[str] = set()
+        self.removed = 0  # paths removed because an ALB action served them
         self.cls = TARGET_CLASSES[self.target]
         self.nginx_like = self.target in ("approuting", "nginx")
 
@@ -222,6 +223,7 @@ class _IngressJob:
                 return None
             forward = _forward_service(action)
             if forward is None:
+                self.removed += 1
                 add_finding(self.findings, "ING-007", f"{self.obj.ref()}: path served by ALB action {name!r} "
                             f"(type {action.get('type')}) removed", self.obj, *where)
             return forward
@@ -384,20 +386,20 @@ class _IngressJob:
             self.find("ING-006", f"removed {ALB_PREFIX} settings: " + ", ".join(self.not_applicable),
                       *[k for k in self.not_applicable if k in self.alb][:1])
         md, spec = self.out["metadata"], self.out["spec"]
-        keep = {k: v for k, v in (md.get("annotations") or {}).items()
-                if not str(k).startswith(ALB_PREFIX) and k != CLASS_ANNOTATION}
+        old = md.get("annotations") if isinstance(md.get("annotations"), dict) else {}
+        keep = {k: v for k, v in old.items() if not str(k).startswith(ALB_PREFIX) and k != CLASS_ANNOTATION}
         keep.update(self.new)
         md.pop("annotations", None)
         if keep:
             md["annotations"] = keep
         self.out["apiVersion"] = "networking.k8s.io/v1"
         spec["ingressClassName"] = self.cls
+        if self.removed and not spec.get("rules") and not spec.get("defaultBackend"):
+            self.find("ING-007", "every path was an ALB action; nothing left to route", severity="high")
+            return Translation("dropped", findings=self.findings)
         request = {"approuting": "appRouting", "agic": "ingressApplicationGateway"}.get(self.target)
         if request:
             self.ctx.cluster_requests.add(request)
-        if not spec.get("rules") and not spec.get("defaultBackend"):
-            self.find("ING-007", "every path was an ALB action; nothing left to route", severity="high")
-            return Translation("dropped", findings=self.findings)
         self.find("ING-001", f"ALB Ingress → {self.target} (ingressClassName {self.cls})")
         return Translation("translated", [self.out, *self.extra], self.findings)
 

@@ -80,7 +80,10 @@ def idle_timeout_minutes(seconds: str) -> tuple[int, bool]:
     Raises:
         ValueError: the value is not a number.
     """
-    minutes = math.ceil(float(seconds) / 60)
+    value = float(seconds)
+    if not math.isfinite(value):
+        raise ValueError(f"idle timeout {seconds!r} is not a finite number")
+    minutes = math.ceil(value / 60)
     clamped = min(max(minutes, IDLE_MIN), IDLE_MAX)
     return clamped, clamped != minutes
 
@@ -233,7 +236,8 @@ class _ServiceJob:
         if lb_class in AWS_LB_CLASSES:
             del self.spec["loadBalancerClass"]
             self.find("ING-016", f"spec.loadBalancerClass {lb_class} removed", path=("spec", "loadBalancerClass"))
-        keep = {k: v for k, v in (self.out["metadata"].get("annotations") or {}).items()
+        old = self.out["metadata"].get("annotations")
+        keep = {k: v for k, v in (old if isinstance(old, dict) else {}).items()
                 if not str(k).startswith(AWS_PREFIXES) and not str(k).startswith(ALB_PREFIX)}
         keep.update(self.new)
         self.out["metadata"].pop("annotations", None)

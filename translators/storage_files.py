@@ -125,7 +125,7 @@ def aws_volume(obj: K8sObject) -> AwsVolume | None:
     if isinstance(csi, dict) and str(csi.get("driver")) in aws_drivers():
         drv = aws_drivers()[str(csi["driver"])]
         attrs = csi.get("volumeAttributes") or {}
-        handle = str(csi.get("volumeHandle") or attrs.get("bucketName") or "")
+        handle = str((attrs.get("bucketName") if drv.family == "s3" else None) or csi.get("volumeHandle") or "")
         kind = "local" if drv.family == "ebs" and handle.startswith("local-ebs://") else drv.family
         return AwsVolume(kind, drv.name, handle, ("spec", "csi", "volumeHandle"))
     ebs = spec.get("awsElasticBlockStore")

@@ -46,7 +46,7 @@ class SizeMatch:
 
 # Special-purpose series used only when the EC2 family maps to them explicitly:
 # confidential (DC/EC), HPC (HB/HC/HX), storage (L), high-memory (M), FX, burstable (B), basic (A).
-_SPECIAL_PREFIXES = ("DC", "EC", "HB", "HC", "HX", "L", "M", "FX", "B", "A", "NC", "ND", "NV", "NG", "NP")
+_SPECIAL_PREFIXES = ("DC", "EC", "HB", "HC", "HX", "L", "M", "FX", "B", "A", "NC", "ND", "NV", "NG", "NP", "PB")
 
 
 def _eligible(v: VmSize, arch: str) -> bool:

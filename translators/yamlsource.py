@@ -83,13 +83,14 @@ class _Converter:
                              f"nesting deeper than {MAX_DEPTH} levels; refusing to load it")
         if isinstance(node, yaml.MappingNode):
             out: dict = {}
+            merged: dict = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    merged = self.convert(value_node, path, depth + 1)
-                    for m in merged if isinstance(merged, list) else [merged]:
+                    value = self.convert(value_node, path, depth + 1)
+                    for m in value if isinstance(value, list) else [value]:
                         if isinstance(m, dict):
                             for k, v in m.items():
-                                out.setdefault(k, v)
+                                merged.setdefault(k, v)
                     continue
                 key = self.convert(key_node, path, depth + 1)
                 if isinstance(key, (dict, list)):
@@ -100,6 +101,8 @@ class _Converter:
                                      f"duplicate key {key!r}")
                 self.lines[path + (key,)] = key_node.start_mark.line + 1
                 out[key] = self.convert(value_node, path + (key,), depth + 1)
+            for k, v in merged.items():  # explicit keys override merged ones (YAML merge-key semantics)
+                out.setdefault(k, v)
             return out
         if isinstance(node, yaml.SequenceNode):
             items = []
@@ -148,12 +151,43 @@ def read_text(path: str | Path) -> str:
         raise InputError(str(path), line, "", "file is not valid UTF-8") from None
 
 
+_NESTING_HINTS = ("[", "{", "- ")
+
+
+def _check_nesting(text: str, file: str) -> None:
+    """Refuse documents nested deeper than :data:`MAX_DEPTH` before composing them.
+
+    libyaml's composer recurses once per level, so a small file nested tens of
+    thousands of levels deep would crash the interpreter; the scanner does not
+    recurse, so the depth is measured on its tokens. Only texts that could nest
+    that deep (more than MAX_DEPTH bracket or dash openers) are scanned.
+    """
+    if sum(text.count(h) for h in _NESTING_HINTS) <= MAX_DEPTH:
+        return
+    depth = 0
+    opening = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
+               yaml.FlowSequenceStartToken)
+    closing = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, opening):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InputError(file, token.start_mark.line + 1, "",
+                                     f"nesting deeper than {MAX_DEPTH} levels; refusing to load it")
+            elif isinstance(token, closing):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # the composer reports syntax errors with their line
+
+
 def load_documents(text: str, file: str) -> Iterator[SourceDoc]:
     """Yield every non-empty document of ``text`` as a :class:`SourceDoc`.
 
     Raises:
         InputError: YAML syntax error, alias bomb, excessive nesting, duplicate key.
     """
+    _check_nesting(text, file)
     loader = _Loader(text)
     index = 0
     try:
