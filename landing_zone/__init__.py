@@ -33,7 +33,8 @@ class LandingZone(pulumi.ComponentResource):
                                                       location=c.location, tags=c.tags or None, opts=child)
         rg = self.resource_group.name
         self.network = Network("network", plan.network, rg, c.location, opts=child)
-        self.monitoring = Monitoring("monitoring", plan.log_analytics_name, rg, c.location, opts=child)
+        self.monitoring = Monitoring("monitoring", plan.log_analytics_name, rg, c.location,
+                                     retention_days=c.log_retention_days, opts=child)
         self.vault = Vault("keyvault", plan.key_vault_name, rg, c.location, client.tenant_id, c.kms_key_name,
                            opts=child)
         self.registry = Registry("registry", plan.registry_name, rg, c.location, opts=child)

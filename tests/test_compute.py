@@ -112,6 +112,17 @@ def test_added_system_pool_avoids_a_group_called_system(tmp_path):
     assert_system_pool_valid(plan)
 
 
+@pytest.mark.parametrize("taken, expected", [
+    (["system"], "sysnp"),
+    (["system", "sysnp"], "sysnp1"),
+    (["system", "sysnp", "sysnp1"], "sysnp2"),
+])
+def test_added_system_pool_name_never_collides(tmp_path, taken, expected):
+    plan = groups(tmp_path, "nodeGroups", *({"name": n, "instanceType": "t3.medium"} for n in taken))
+    assert plan.node_pools[0].name == expected
+    assert_system_pool_valid(plan)
+
+
 # --- counts --------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("desired, lo, hi, count, auto, min_count, max_count", [
@@ -162,6 +173,12 @@ def test_taints_list_and_map_forms(tmp_path, taints, expected):
     p = pool(groups(tmp_path, "nodeGroups", {"name": "ng", "instanceType": "m5.xlarge", "taints": taints}),
              "nodeGroups[0]")
     assert p.taints == expected
+
+
+@pytest.mark.parametrize("taints", [{"dedicated": "db"}, [{"key": "k", "value": "v", "effect": "Bogus"}]])
+def test_taint_without_valid_effect_is_refused(tmp_path, taints):
+    with pytest.raises(InputError):
+        groups(tmp_path, "nodeGroups", {"name": "ng", "instanceType": "m5.xlarge", "taints": taints})
 
 
 @pytest.mark.parametrize("raw, expected", [

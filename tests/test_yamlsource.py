@@ -185,10 +185,19 @@ def test_nesting_at_the_limit_is_accepted():
     assert node == []
 
 
-def test_very_deep_nesting_is_an_input_error_not_a_crash(tmp_path):
-    depth = 30_000
+DEEP = 30_000  # libyaml's composer recursion crashes the interpreter from ~25,000 levels
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("a: " + "[" * DEEP + "]" * DEEP + "\n", id="flow-sequences"),
+    pytest.param("{a: " * DEEP + "}" * DEEP + "\n", id="flow-mappings"),
+    pytest.param("- " * DEEP + "x\n", id="block-sequences"),
+    pytest.param("&a [" * DEEP + "]" * DEEP + "\n", id="anchored"),
+    pytest.param("? " * DEEP + "x\n", id="explicit-keys"),
+])
+def test_very_deep_nesting_is_an_input_error_not_a_crash(tmp_path, text):
     src = tmp_path / "deep.yaml"
-    src.write_text("a: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
+    src.write_text(text, encoding="utf-8")
     code = ("import sys\nfrom translators.yamlsource import load_file\nfrom translators.errors import InputError\n"
             "try:\n    load_file(sys.argv[1])\nexcept InputError as e:\n    print('INPUTERROR', e.message)\n")
     proc = subprocess.run([sys.executable, "-c", code, str(src)], cwd=REPO, capture_output=True, text=True,

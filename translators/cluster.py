@@ -24,7 +24,7 @@ DEFAULT_LOCATION = "eastus"
 POD_CIDR_CANDIDATES = ("10.244.0.0/16", "172.16.0.0/16", "192.168.0.0/16", "10.100.0.0/16")
 # eksctl's defaults when vpc.cidr / serviceIPv4CIDR are not given
 EKSCTL_DEFAULT_VPC_CIDR = "192.168.0.0/16"
-DEFAULT_SERVICE_CIDR = "10.100.0.0/16"
+DEFAULT_SERVICE_CIDR = "10.100.0.0/16"  # EKS picks 172.20.0.0/16 instead when the VPC is in 10.0.0.0/8
 PLATFORM_ONLY = ("zonalShiftConfig", "remoteNetworkConfig", "outpost", "controlPlaneScalingConfig",
                  "capabilities", "localZones")
 
@@ -128,11 +128,17 @@ def translate_network(cfg: ClusterConfig, findings: Findings) -> NetworkPlan:
     vnet = ipaddress.ip_network(vpc_cidr, strict=False)
     net.vnet_cidr = str(vnet)
     net.node_subnet_cidr = str(next(vnet.subnets(prefixlen_diff=1))) if vnet.prefixlen < 29 else str(vnet)
-    svc = ipaddress.ip_network(str(cfg.get("kubernetesNetworkConfig", "serviceIPv4CIDR") or DEFAULT_SERVICE_CIDR),
+    default_svc = "172.20.0.0/16" if vnet.subnet_of(ipaddress.ip_network("10.0.0.0/8")) else DEFAULT_SERVICE_CIDR \
+        if vnet.version == 4 else DEFAULT_SERVICE_CIDR
+    svc = ipaddress.ip_network(str(cfg.get("kubernetesNetworkConfig", "serviceIPv4CIDR") or default_svc),
                                strict=False)
     if svc.overlaps(vnet):
+        replaced = svc
         svc = ipaddress.ip_network("10.0.0.0/16") if not ipaddress.ip_network("10.0.0.0/16").overlaps(vnet) \
             else ipaddress.ip_network("172.20.0.0/16")
+        findings.add("CLU-023", f"service CIDR {replaced} overlaps the VNet {vnet}; planned {svc}", cfg.doc,
+                     ("kubernetesNetworkConfig", "serviceIPv4CIDR")
+                     if cfg.get("kubernetesNetworkConfig", "serviceIPv4CIDR") else ("vpc", "cidr"))
     net.service_cidr = str(svc)
     net.dns_service_ip = str(svc.network_address + 10)
     net.pod_cidr = _first_free_pod_cidr(net.vnet_cidr, net.service_cidr)
@@ -218,11 +224,14 @@ def _logging(cfg: ClusterConfig, plan: ClusterPlan, findings: Findings) -> None:
                 cats.append(c)
     if "kube-audit" in cats and "kube-audit-admin" in cats:
         cats.remove("kube-audit")  # same events minus get/list, at lower cost; pick one
+    days = cfg.get("cloudWatch", "clusterLogging", "logRetentionInDays")
+    if days:
+        plan.log_retention_days = min(max(int(days), 30), 730)  # Log Analytics accepts 30-730 days
     if cats:
         plan.diagnostic_categories = cats
         findings.add("CLU-007", f"enableTypes {', '.join(map(str, types))} -> {', '.join(cats)}", cfg.doc,
                      ("cloudWatch", "clusterLogging", "enableTypes"))
-    cfg.mark("cloudWatch")
+    cfg.mark("cloudWatch", "clusterLogging", "enableTypes")
 
 
 def _addons(cfg: ClusterConfig, plan: ClusterPlan, findings: Findings) -> None:

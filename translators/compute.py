@@ -26,6 +26,7 @@ SYSTEM_POOL_SIZE = "Standard_D4s_v5"  # 4 vCPU / 16 GiB, premium storage capable
 MAX_PODS = 250
 MAX_PODS_WINDOWS = 110
 SYSTEM_MIN_PODS = 30
+TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 _DEFAULT_ZONE_HINT = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d([a-z])$")
 
 
@@ -116,8 +117,12 @@ class _GroupReader:
         return [DEFAULT_INSTANCE_TYPE], ()
 
     def translate(self) -> NodePoolPlan | None:
-        os_row = _os_table().get(str(self.get("amiFamily", default="AmazonLinux2023")),
-                                 {"os_type": "Linux", "os_sku": "AzureLinux", "note": ""})
+        family = str(self.get("amiFamily", default="AmazonLinux2023"))
+        os_row = _os_table().get(family)
+        if os_row is None:
+            os_row = {"os_type": "Windows" if family.startswith("Windows") else "Linux",
+                      "os_sku": "Windows2022" if family.startswith("Windows") else "AzureLinux",
+                      "note": f"amiFamily {family} is not in the OS table; planned as the AKS default image"}
         windows = os_row["os_type"] == "Windows"
         types, tpath = self.instance_types()
         if len(types) > 1:
@@ -164,6 +169,11 @@ class _GroupReader:
             raise InputError(self.cfg.file, self.cfg.line(self.kind, self.index, "minSize"),
                              f"{self.kind}[{self.index}].minSize", f"minSize {lo} is greater than maxSize {hi}")
         count = desired if desired is not None else (lo if lo is not None else DEFAULT_DESIRED)
+        if desired is not None and ((lo is not None and desired < lo) or (hi is not None and desired > hi)):
+            raise InputError(self.cfg.file, self.cfg.line(self.kind, self.index, "desiredCapacity"),
+                             f"{self.kind}[{self.index}].desiredCapacity",
+                             f"desiredCapacity {desired} is below minSize {lo}" if lo is not None and desired < lo
+                             else f"desiredCapacity {desired} is above maxSize {hi}")
         if lo is not None or hi is not None:
             lo = lo if lo is not None else min(count, hi)
             hi = hi if hi is not None else max(count, lo)
@@ -174,7 +184,13 @@ class _GroupReader:
 
     def _scheduling(self, pool: NodePoolPlan, windows: bool) -> None:
         pool.labels = {str(k): str(v) for k, v in (self.get("labels") or {}).items()}
-        pool.taints = [f"{k}={v}:{e}" if v else f"{k}:{e}" for k, v, e in parse_taints(self.get("taints"))]
+        taints = parse_taints(self.get("taints"))
+        for k, v, e in taints:
+            if e not in TAINT_EFFECTS:
+                raise InputError(self.cfg.file, self.cfg.line(self.kind, self.index, "taints"),
+                                 f"{self.kind}[{self.index}].taints", f"taint {k!r} has effect {e!r}; expected one "
+                                 f"of {', '.join(TAINT_EFFECTS)} (map form: key: \"value:Effect\")")
+        pool.taints = [f"{k}={v}:{e}" if v else f"{k}:{e}" for k, v, e in taints]
         tags = self.get("tags") or {}
         pool.tags = {str(k): str(v) for k, v in tags.items()}
         max_pods = self.get("maxPodsPerNode")
@@ -299,7 +315,7 @@ def translate_node_groups(cfg: ClusterConfig, opts: ComputeOptions, findings: Fi
         pools.remove(system)
         pools.insert(0, system)
     else:
-        name = "system" if "system" not in seen else "sysnp"
+        name = next(n for n in ("system", "sysnp", *map("sysnp{}".format, range(1, len(seen) + 2))) if n not in seen)
         pools.insert(0, NodePoolPlan(name=name, source="added: AKS requires a System pool", mode="System",
                                      vm_size=SYSTEM_POOL_SIZE, count=2, min_count=2, max_count=3,
                                      enable_auto_scaling=True, taints=["CriticalAddonsOnly=true:NoSchedule"]))

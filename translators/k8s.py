@@ -11,9 +11,16 @@ Translator contract (one small function per concern, kustomize-filter style)::
     def translate_x(obj: K8sObject, ctx: WorkloadContext) -> Translation | None
 
 returns ``None`` when the object is not its concern, otherwise a
-:class:`Translation` whose ``outcome`` is ``translated`` (``objects`` hold the
-AKS form), ``passthrough`` (portable, emitted unchanged) or ``dropped``
-(AWS-only, nothing emitted, at least one finding says why).
+:class:`Translation` whose ``outcome`` is ``translated`` (``objects[0]`` is the
+AKS form of the input; further objects are new ones), ``passthrough`` (portable,
+``objects[0]`` is an unchanged copy) or ``dropped`` (AWS-only, nothing emitted,
+at least one finding says why).
+
+Translators are chained per object (``translators.workloads``): each sees the
+previous one's ``objects[0]``, so several concerns (registry, identity, storage)
+can edit the same Deployment. A module may also expose
+``prepare(objects: list[K8sObject], ctx: WorkloadContext) -> None`` to index the
+whole estate first (e.g. which StorageClasses are EFS).
 """
 from __future__ import annotations
 
@@ -95,14 +102,21 @@ class WorkloadContext:
         options: config values (``ingress``: approuting|agic|nginx, ``resourceMap``, ...).
         cluster_requests: features a translation needs on the cluster
             (e.g. ``enableUltraSSD``, ``blobCSIDriver``, ``appRouting``); the landing zone honours them.
+        tenant_id: Azure tenant id, or a placeholder the Pulumi layer fills from the client config.
+        ingress_classes: IngressClass names whose controller is the AWS Load Balancer Controller.
+        service_account_identities: which workload identity each ServiceAccount federates with.
     """
 
     registry_login_server: str = "example.azurecr.io"
     key_vault_name: str = "kv-example"
     location: str = "eastus"
+    tenant_id: str = "${AZURE_TENANT_ID}"
     zones: list[str] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
     cluster_requests: set[str] = field(default_factory=set)
+    ingress_classes: set[str] = field(default_factory=set)
+    # (namespace, service account name) -> workload identity name (a key of the identity plan)
+    service_account_identities: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass

@@ -93,4 +93,4 @@ def key_vault_name(stack: str, cluster: str) -> str:
 
 def workspace_name(cluster: str) -> str:
     """Log Analytics workspace name ``log-<cluster>`` (≤63)."""
-    return ("log-" + hyphenated(cluster))[:63].strip("-")
+    return ("log-" + (hyphenated(cluster) or "aks"))[:63].strip("-")

@@ -108,6 +108,7 @@ class ClusterPlan:
     node_auto_provisioning: bool = False
     blob_csi_driver: bool = False
     app_routing: bool = True
+    log_retention_days: int = 30
     admin_username: str = "azureuser"
     windows_admin_username: str | None = None
     tags: dict[str, str] = field(default_factory=dict)

@@ -151,7 +151,7 @@ def read_text(path: str | Path) -> str:
         raise InputError(str(path), line, "", "file is not valid UTF-8") from None
 
 
-_NESTING_HINTS = ("[", "{", "- ")
+_NESTING_HINTS = ("[", "{", "- ", "? ")
 
 
 def _check_nesting(text: str, file: str) -> None:
@@ -160,7 +160,7 @@ def _check_nesting(text: str, file: str) -> None:
     libyaml's composer recurses once per level, so a small file nested tens of
     thousands of levels deep would crash the interpreter; the scanner does not
     recurse, so the depth is measured on its tokens. Only texts that could nest
-    that deep (more than MAX_DEPTH bracket or dash openers) are scanned.
+    that deep (more than MAX_DEPTH bracket, dash or explicit-key openers) are scanned.
     """
     if sum(text.count(h) for h in _NESTING_HINTS) <= MAX_DEPTH:
         return
