@@ -8,8 +8,9 @@ from __future__ import annotations
 import pulumi
 
 from landing_zone import LandingZone
+from workloads import Workloads
 from translators.errors import InputError
-from translators.estate import TranslateOptions, translate_estate
+from translators.estate import DEFAULT_MANIFESTS, TranslateOptions, translate_estate
 from translators.plan import AksPlan
 
 
@@ -20,10 +21,14 @@ def translate_from_config() -> AksPlan:
         pulumi.RunError: the input is invalid (message names file, line and field; no traceback).
     """
     config = pulumi.Config("eks-to-aks")
-    opts = TranslateOptions.from_config(lambda k: config.get(k) if k != "vmSizeOverrides"
-                                        else config.get_object(k), pulumi.get_stack())
+    opts = TranslateOptions.from_config(
+        lambda k: config.get_object(k) if k in ("vmSizeOverrides", "resourceMap", "velero") else config.get(k),
+        pulumi.get_stack())
+    manifests = [m.strip() for m in (config.get("manifests") or "").split(",") if m.strip()]
+    if not config.get("clusterConfig") and not manifests and DEFAULT_MANIFESTS.exists():
+        manifests = [str(DEFAULT_MANIFESTS)]
     try:
-        return translate_estate(config.get("clusterConfig"), opts)
+        return translate_estate(config.get("clusterConfig"), opts, manifests)
     except InputError as err:
         raise pulumi.RunError(str(err)) from None
 
@@ -37,6 +42,9 @@ def build(plan: AksPlan) -> LandingZone:
         raise pulumi.RunError("Windows node pools need an admin password: "
                               "pulumi config set --secret eks-to-aks:windowsAdminPassword <password>")
     zone = LandingZone("landing-zone", plan, pulumi.get_stack(), windows_admin_password=password)
+    if plan.workloads is not None and plan.workloads.objects:
+        Workloads("workloads", plan.workloads.objects, zone.kubeconfig, zone.placeholders,
+                  opts=pulumi.ResourceOptions(depends_on=[zone]))
     pulumi.export("clusterName", zone.cluster_name)
     pulumi.export("resourceGroupName", zone.resource_group.name)
     pulumi.export("oidcIssuerUrl", zone.oidc_issuer_url)

@@ -2,6 +2,8 @@
 into pulumi-azure-native v3 resources."""
 from __future__ import annotations
 
+import base64
+
 import pulumi
 import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.containerservice as cs
@@ -10,6 +12,7 @@ import pulumi_azure_native.resources as resources
 from translators.plan import AksPlan
 
 from .cluster import AksCluster
+from .identity import WorkloadIdentities
 from .keyvault import Vault
 from .monitoring import Monitoring
 from .network import Network
@@ -17,7 +20,8 @@ from .registry import Registry
 
 
 class LandingZone(pulumi.ComponentResource):
-    """``eks-to-aks:index:LandingZone``: resource group, network, monitoring, Key Vault, ACR and AKS.
+    """``eks-to-aks:index:LandingZone``: resource group, network, monitoring, Key Vault, ACR, AKS and the
+    workload identities of the translated manifests.
 
     Outputs: ``cluster_name``, ``oidc_issuer_url``, ``acr_login_server``, ``key_vault_uri``,
     ``kubeconfig`` (secret).
@@ -47,7 +51,18 @@ class LandingZone(pulumi.ComponentResource):
                                  client.subscription_id, (stack, c.name, "acr", "kubelet"))
         creds = cs.list_managed_cluster_user_credentials_output(resource_group_name=rg,
                                                                resource_name=self.aks.cluster_name)
-        self.kubeconfig = pulumi.Output.secret(creds.kubeconfigs[0].value)
+        self.kubeconfig = pulumi.Output.secret(creds.kubeconfigs[0].value.apply(
+            lambda v: base64.b64decode(v).decode("utf-8") if v else ""))
+        # values for the placeholders translated manifests carry (see workloads.fill_placeholders)
+        self.placeholders: dict[str, pulumi.Input[str]] = {"AZURE_TENANT_ID": client.tenant_id}
+        identities = plan.workloads.identities if plan.workloads is not None else None
+        if identities is not None and identities.identities:
+            self.identities = WorkloadIdentities(
+                "identities", identities.identities, resource_group_name=rg, location=c.location,
+                issuer_url=self.aks.oidc_issuer_url.apply(lambda u: u or ""),
+                scopes={"vault": self.vault.vault_id, "registry": self.registry.registry_id},
+                subscription_id=client.subscription_id, stack=stack, opts=child)
+            self.placeholders.update(self.identities.placeholders)
         self.cluster_name = self.aks.cluster_name
         self.oidc_issuer_url = self.aks.oidc_issuer_url
         self.acr_login_server = self.registry.login_server

@@ -48,11 +48,14 @@ def run_offline(plan: AksPlan, stack: str = "dev", config: dict[str, str] | None
     set_all_config(values, secret_keys=[f"{PROJECT}:windowsAdminPassword"])
     import program  # the same module the Pulumi CLI runs
 
+    def program_func() -> None:
+        program.build(plan)
+
     try:
-        _sync_await(run_pulumi_func(lambda: program.build(plan)))
+        _sync_await(run_pulumi_func(program_func))
         outputs = {name: _resolve(value) for name, value in _stack_outputs().items()}
     finally:
-        pulumi_settings.SETTINGS.rpc_manager.clear()
+        getattr(pulumi_settings.SETTINGS, "rpc_manager").clear()  # noqa: B009 - untyped in the SDK
     urns = {r.urn: r for r in monitor.recorded}
 
     def lineage(r: Any) -> tuple:

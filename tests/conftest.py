@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from pathlib import Path
 
-from translators.estate import DEFAULT_CLUSTER_CONFIG, TranslateOptions, translate_estate
+from translators.estate import DEFAULT_CLUSTER_CONFIG, DEFAULT_MANIFESTS, TranslateOptions, translate_estate
 
 AS_OF = dt.date(2026, 11, 22)
 
@@ -14,7 +14,8 @@ AS_OF = dt.date(2026, 11, 22)
 @pytest.fixture(scope="session")
 def example_plan():
     """The bundled example estate's AksPlan (version calendar pinned to AS_OF)."""
-    return translate_estate(DEFAULT_CLUSTER_CONFIG, TranslateOptions(stack="dev", as_of=AS_OF))
+    return translate_estate(DEFAULT_CLUSTER_CONFIG, TranslateOptions(stack="dev", as_of=AS_OF),
+                            [str(DEFAULT_MANIFESTS)])
 
 
 @pytest.fixture(scope="session")

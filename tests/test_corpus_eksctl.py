@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -62,7 +62,7 @@ EXPECTED_ERRORS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def translate(rel: str):
     """(plan, None) or (None, InputError) for a corpus file, computed once."""
     try:

@@ -185,7 +185,7 @@ class _GroupReader:
     def _scheduling(self, pool: NodePoolPlan, windows: bool) -> None:
         pool.labels = {str(k): str(v) for k, v in (self.get("labels") or {}).items()}
         taints = parse_taints(self.get("taints"))
-        for k, v, e in taints:
+        for k, _v, e in taints:
             if e not in TAINT_EFFECTS:
                 raise InputError(self.cfg.file, self.cfg.line(self.kind, self.index, "taints"),
                                  f"{self.kind}[{self.index}].taints", f"taint {k!r} has effect {e!r}; expected one "

@@ -36,6 +36,9 @@ class TranslateOptions:
         use_lts: plan an end-of-life minor on Premium + Long-Term Support.
         kubernetes_version: override the version from the ClusterConfig.
         as_of: date for the AKS version calendar (default today).
+        workload_options: options for the manifest translators (``ingress``: approuting|agic|nginx,
+            ``securityGroups``: parsed ``aws ec2 describe-security-groups`` JSON, ``resourceMap``,
+            ``mirrorPublicImages``, ``azureFilesProtocol``, ``velero``).
     """
 
     stack: str = "dev"
@@ -45,9 +48,10 @@ class TranslateOptions:
     use_lts: bool = False
     kubernetes_version: str | None = None
     as_of: dt.date | None = None
+    workload_options: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_config(cls, get: Any, stack: str) -> "TranslateOptions":
+    def from_config(cls, get: Any, stack: str) -> TranslateOptions:
         """Build from a ``get(key) -> str | None`` accessor (Pulumi config or a dict's ``get``)."""
         import json
 
@@ -55,17 +59,31 @@ class TranslateOptions:
         if isinstance(overrides, str):
             overrides = json.loads(overrides)
         truthy = lambda v: str(v).lower() in ("1", "true", "yes")  # noqa: E731
+        workload: dict[str, Any] = {}
+        for key in ("ingress", "azureFilesProtocol"):
+            if get(key):
+                workload[key] = get(key)
+        if truthy(get("mirrorPublicImages")):
+            workload["mirrorPublicImages"] = True
+        for key in ("resourceMap", "velero"):
+            value = get(key)
+            if value:
+                workload[key] = json.loads(value) if isinstance(value, str) else value
+        if get("securityGroups"):
+            workload["securityGroups"] = json.loads(Path(get("securityGroups")).read_text(encoding="utf-8"))
         return cls(stack=stack, location=get("location") or None, vm_size_overrides=dict(overrides or {}),
                    allow_cpu_fallback=truthy(get("allowCpuFallback")), use_lts=truthy(get("useLts")),
-                   kubernetes_version=get("kubernetesVersion") or None)
+                   kubernetes_version=get("kubernetesVersion") or None, workload_options=workload)
 
 
-def translate_estate(cluster_config: str | Path | None = None, options: TranslateOptions | None = None) -> AksPlan:
-    """Read, validate and translate an eksctl ClusterConfig.
+def translate_estate(cluster_config: str | Path | None = None, options: TranslateOptions | None = None,
+                     manifests: list[str] | None = None) -> AksPlan:
+    """Read, validate and translate an eksctl ClusterConfig and (optionally) the cluster's manifests.
 
     Args:
         cluster_config: path to the eksctl file; ``None`` → the bundled example.
         options: see :class:`TranslateOptions`.
+        manifests: manifest files/folders (``None`` or empty: landing zone only).
 
     Returns:
         The :class:`AksPlan` with its findings sorted by severity, file and line.
@@ -82,10 +100,49 @@ def translate_estate(cluster_config: str | Path | None = None, options: Translat
                             kubernetes_version=opts.kubernetes_version), findings)
     pools = translate_node_groups(cfg, ComputeOptions(opts.vm_size_overrides, opts.allow_cpu_fallback, zones),
                                   findings)
+    plan = AksPlan(source_file=path, cluster=cluster, network=network, node_pools=pools,
+                   registry_name=acr_name(opts.stack, cluster.name),
+                   key_vault_name=key_vault_name(opts.stack, cluster.name),
+                   log_analytics_name=workspace_name(cluster.name))
+    if manifests:
+        from .k8s import WorkloadContext, load_manifests
+        from .workloads import translate_workloads
+
+        objects = load_manifests(manifests)
+        zones = sorted({z for p in pools for z in p.availability_zones})
+        ctx = WorkloadContext(registry_login_server=f"{plan.registry_name.lower()}.azurecr.io",
+                              key_vault_name=plan.key_vault_name, location=cluster.location, zones=zones,
+                              options=dict(opts.workload_options))
+        plan.workloads = translate_workloads(objects, ctx, cfg)
+        findings += plan.workloads.findings
+        apply_cluster_requests(plan, findings)
     for p in cfg.unread():
         findings.add("INP-001", f"{field_path(p)} is not translated", cfg.doc, p)
     findings.sort(key=lambda f: f.sort_key())
-    return AksPlan(source_file=path, cluster=cluster, network=network, node_pools=pools,
-                   registry_name=acr_name(opts.stack, cluster.name),
-                   key_vault_name=key_vault_name(opts.stack, cluster.name),
-                   log_analytics_name=workspace_name(cluster.name), findings=list(findings))
+    plan.findings = list(findings)
+    return plan
+
+
+def apply_cluster_requests(plan: AksPlan, findings: Findings) -> None:
+    """Switch on what the manifest translations need on the cluster (``WorkloadContext.cluster_requests``).
+
+    ``blobCSIDriver`` → Blob CSI driver; ``appRouting`` → application routing add-on;
+    ``nodeAutoProvisioning`` → NAP; ``enableUltraSSD`` → Ultra Disk on zonal Linux user pools;
+    ``zones`` → a finding when no pool is zonal (Premium SSD v2 / Ultra Disks are zonal);
+    ``ingressApplicationGateway`` → a finding (AGIC needs an Application Gateway, not planned here).
+    """
+    req = plan.workloads.cluster_requests if plan.workloads else set()
+    c = plan.cluster
+    c.blob_csi_driver = c.blob_csi_driver or "blobCSIDriver" in req
+    c.app_routing = c.app_routing or "appRouting" in req
+    c.node_auto_provisioning = c.node_auto_provisioning or "nodeAutoProvisioning" in req
+    zonal = [p for p in plan.node_pools if p.availability_zones]
+    if "enableUltraSSD" in req:
+        for p in zonal:
+            if p.os_type == "Linux":
+                p.enable_ultra_ssd = True
+    if ("zones" in req or "enableUltraSSD" in req) and not zonal:
+        findings.add("CLU-024", "zonal disks (Premium SSD v2 / Ultra) are requested by StorageClasses but no "
+                                "node pool has availability zones")
+    if "ingressApplicationGateway" in req:
+        findings.add("CLU-025", "eks-to-aks:ingress=agic needs an Application Gateway and the AGIC add-on")

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from .findings import Findings
 from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import math
-from functools import lru_cache
+from functools import cache
 
 from .findings import Findings
 from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding
@@ -43,7 +43,7 @@ _TLS = ("ssl-cert", "ssl-ports", "ssl-negotiation-policy", "alpn-policy")
 _PROXY = ("proxy-protocol", "proxy-protocol-per-target-group")
 
 
-@lru_cache(maxsize=None)
+@cache
 def annotation_table(name: str) -> tuple[dict[str, dict[str, str]], tuple[tuple[str, dict[str, str]], ...]]:
     """``data/<name>`` as (exact key → row, ((prefix, row), ...) for keys ending in ``*``)."""
     exact, wild = {}, []

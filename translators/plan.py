@@ -130,6 +130,7 @@ class AksPlan:
     key_vault_name: str
     log_analytics_name: str
     findings: list[Finding] = field(default_factory=list)
+    workloads: Any = None  # translators.workloads.WorkloadPlan when manifests were given
 
     @property
     def system_pools(self) -> list[NodePoolPlan]:
@@ -138,6 +139,12 @@ class AksPlan:
 
     def as_json(self) -> dict[str, Any]:
         """Plain-JSON view (for reports and tests)."""
-        d = asdict(self)
+        wl = self.workloads
+        self.workloads = None
+        try:
+            d = asdict(self)
+        finally:
+            self.workloads = wl
         d["findings"] = [f.as_json() for f in self.findings]
+        d["workloads"] = None if wl is None else {"counts": wl.counts, "objects": len(wl.objects)}
         return d

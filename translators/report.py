@@ -7,7 +7,8 @@ Pure formatting over plain data (no Pulumi import): ``resources`` are dicts with
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from .findings import SEVERITIES, Finding
 

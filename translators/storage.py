@@ -25,7 +25,8 @@ without it the index fills in as StorageClasses and PersistentVolumes go by.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from .findings import Findings
 from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import yaml
 
@@ -207,7 +208,7 @@ def load_documents(text: str, file: str) -> Iterator[SourceDoc]:
     except yaml.YAMLError as exc:
         raise InputError(file, None, "", f"YAML error: {exc}") from None
     except RecursionError:
-        raise InputError(file, None, "", f"nesting too deep to parse; refusing to load it") from None
+        raise InputError(file, None, "", "nesting too deep to parse; refusing to load it") from None
     finally:
         loader.dispose()
 

@@ -1,1 +1,97 @@
-"""Kubernetes workloads layer: deploys translated manifests with pulumi-kubernetes (next stage, issue #4)."""
+"""Deploy the translated manifests to the new cluster with pulumi-kubernetes.
+
+Each object becomes its own resource with its exact type token
+(``kubernetes:<group>/<version>:<Kind>``, core group written ``core/v1``), so every
+field is kept and ``pulumi preview`` lists each object. Namespaces and CRDs are
+created first; Secrets carry their ``data``/``stringData`` as Pulumi secrets.
+Placeholders that translators leave for values known only after ``pulumi up``
+(``${IDENTITY_CLIENT_ID:<identity>}``, ``${AZURE_TENANT_ID}``) are filled from outputs.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from collections.abc import Mapping
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from translators.workloads import FIRST_KINDS
+
+PLACEHOLDER = re.compile(r"\$\{(IDENTITY_CLIENT_ID:[A-Za-z0-9._-]+|AZURE_TENANT_ID)\}")
+
+
+def type_token(manifest: Mapping[str, Any]) -> str:
+    """``apps/v1`` + ``Deployment`` → ``kubernetes:apps/v1:Deployment``; ``v1`` → ``kubernetes:core/v1:<Kind>``."""
+    api = str(manifest["apiVersion"])
+    return f"kubernetes:{api if '/' in api else 'core/' + api}:{manifest['kind']}"
+
+
+def logical_name(manifest: Mapping[str, Any]) -> str:
+    """Stable logical name ``<kind>-<namespace>-<name>`` (lowercase; cluster-scoped: ``<kind>-<name>``)."""
+    md = manifest.get("metadata") or {}
+    parts = [str(manifest["kind"]), str(md.get("namespace") or ""), str(md.get("name") or "")]
+    return "-".join(p for p in parts if p).lower()
+
+
+def fill_placeholders(value: Any, values: Mapping[str, pulumi.Input[str]]) -> pulumi.Input[Any]:
+    """``value`` (any JSON value) with every placeholder replaced by its output; ``value`` itself if it has none.
+
+    Raises:
+        KeyError: a placeholder has no value (a translator and the identity plan disagree).
+    """
+    text = json.dumps(value, sort_keys=True)
+    names = sorted(set(PLACEHOLDER.findall(text)))
+    if not names:
+        return value
+    outs = [pulumi.Output.from_input(values[n]) for n in names]
+
+    def fill(resolved: list[str]) -> Any:
+        out = text
+        for n, v in zip(names, resolved):
+            out = out.replace("${" + n + "}", str(v))
+        return json.loads(out)
+    return pulumi.Output.all(*outs).apply(fill)
+
+
+class KubernetesObject(pulumi.CustomResource):
+    """One Kubernetes object of any kind, registered with its exact pulumi-kubernetes type token.
+
+    Every top-level field of the manifest is sent as is (``data``, ``rules``, ``subjects`` included),
+    which ``apiextensions.CustomResource`` would drop for core kinds.
+    """
+
+    def __init__(self, name: str, props: Mapping[str, pulumi.Input[Any]], token: str,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(token, name, dict(props), opts)
+
+
+class Workloads(pulumi.ComponentResource):
+    """``eks-to-aks:index:Workloads``: every translated object on the AKS cluster.
+
+    Args:
+        objects: translated manifests (``WorkloadPlan.objects``), Namespaces and CRDs first.
+        kubeconfig: the cluster's user kubeconfig (secret).
+        placeholders: values for ``${...}`` placeholders (identity client ids, tenant id).
+    """
+
+    def __init__(self, name: str, objects: list[dict[str, Any]], kubeconfig: pulumi.Input[str],
+                 placeholders: Mapping[str, pulumi.Input[str]], opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("eks-to-aks:index:Workloads", name, None, opts)
+        self.provider = k8s.Provider("aks", kubeconfig=kubeconfig, enable_server_side_apply=True,
+                                     opts=pulumi.ResourceOptions(parent=self))
+        first: list[pulumi.Resource] = []
+        self.resources: list[KubernetesObject] = []
+        for manifest in objects:
+            is_first = manifest.get("kind") in FIRST_KINDS
+            secret = manifest.get("kind") == "Secret" and manifest.get("apiVersion") == "v1"
+            props = {k: fill_placeholders(v, placeholders) for k, v in manifest.items()}
+            if secret:  # never plain in state, previews or the offline plan
+                props = {k: pulumi.Output.secret(v) if k in ("data", "stringData") else v for k, v in props.items()}
+            opts_ = pulumi.ResourceOptions(parent=self, provider=self.provider,
+                                           depends_on=[] if is_first else list(first),
+                                           additional_secret_outputs=["data", "stringData"] if secret else None)
+            res = KubernetesObject(logical_name(manifest), props, type_token(manifest), opts_)
+            (first if is_first else self.resources).append(res)
+        self.register_outputs({"objects": len(objects)})

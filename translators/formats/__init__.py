@@ -19,10 +19,12 @@ import os
 import posixpath
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 from urllib.parse import quote
 
-from ..findings import SEVERITIES, Finding, Rule, catalogue
+from .. import findings as _findings
+from ..findings import SEVERITIES, Finding, Rule
 from ..refdata import read_table
 
 TOOL_NAME = "eks-to-aks"
@@ -70,9 +72,14 @@ def sorted_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=Finding.sort_key)
 
 
+def rule_catalogue() -> dict[str, Rule]:
+    """The findings catalogue (looked up at call time, so tests can substitute one)."""
+    return _findings.catalogue()
+
+
 def rule_for(f: Finding) -> Rule:
     """The catalogue rule of ``f``; a stand-in built from the finding when its id is not catalogued."""
-    rule = catalogue().get(f.rule_id)
+    rule = rule_catalogue().get(f.rule_id)
     if rule is not None:
         return rule
     return Rule(id=f.rule_id, title=f.rule_id, area=f.area, severity=f.severity, effort="low",
@@ -131,10 +138,17 @@ def relative_uri(path: str, base_dir: str) -> tuple[str, bool]:
         else:
             return file_uri(p, ""), False
     p = posixpath.normpath(p)
-    if p.startswith("../"):
-        if base:
-            return file_uri(p, base_dir), False
+    if p.startswith("../") and base:
+        return file_uri(p, base_dir), False
     return quote(p, safe="/"), True
+
+
+def display_path(path: str, base_dir: str) -> str:
+    """``path`` relative to ``base_dir`` when it lies below it (shorter, machine-independent), else as given."""
+    p, base = _posix(path), _posix(base_dir).rstrip("/")
+    if base and posixpath.isabs(p) and p.startswith(base + "/"):
+        return posixpath.relpath(p, base)
+    return path
 
 
 def file_uri(path: str, base_dir: str) -> str:

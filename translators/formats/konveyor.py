@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..findings import catalogue
-from . import (TOOL_NAME, ReportInput, estate_file, file_uri, rule_for, sorted_findings, worst_severity)
+from . import (TOOL_NAME, ReportInput, estate_file, file_uri, rule_catalogue, rule_for, sorted_findings,
+               worst_severity)
 
 RULESET = TOOL_NAME
 CATEGORIES = {"high": "mandatory", "medium": "optional", "low": "potential", "info": "potential"}
@@ -73,7 +73,7 @@ def to_konveyor(r: ReportInput) -> list[dict[str, Any]]:
     }
     if violations:
         ruleset["violations"] = violations
-    unmatched = sorted(set(catalogue()) - set(grouped))
+    unmatched = sorted(set(rule_catalogue()) - set(grouped))
     if unmatched:
         ruleset["unmatched"] = unmatched
     if not ruleset["tags"]:

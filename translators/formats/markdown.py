@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..findings import SEVERITIES, Rule
-from . import AREAS, ReportInput, area_rows, counts_total, rule_for, sorted_findings
+from . import AREAS, ReportInput, area_rows, counts_total, display_path, rule_for, sorted_findings
 
 #: Display names of the known count keys, in display order.
 COUNT_LABELS = (("translated", "translated"), ("passthrough", "passed through"),
@@ -70,7 +70,8 @@ def quick_reference_table(r: ReportInput) -> list[str]:
 
 
 def to_markdown(r: ReportInput) -> str:
-    """The whole report as Markdown (ends with a newline)."""
+    """The whole report as Markdown (ends with a newline). Finding files below ``r.base_dir`` are shown
+    relative to it."""
     findings = sorted_findings(r.findings)
     out = ["# EKS to AKS migration report", ""]
     if r.inputs:
@@ -93,7 +94,8 @@ def to_markdown(r: ReportInput) -> str:
         out += ["", f"### {sev.capitalize()} ({len(groups[sev])})", ""]
         for f in groups[sev]:
             rule = rule_for(f)
-            out.append(f"- **{escape(f.rule_id)}** {escape(rule.title)} · `{location(f.file, f.line).replace('`', '')}`")
+            where = location(display_path(f.file, r.base_dir), f.line).replace("`", "")
+            out.append(f"- **{escape(f.rule_id)}** {escape(rule.title)} · `{where}`")
             out.append(f"  - {escape(f.message)}")
             out.append(f"  - Remediation: {cell(f.remediation)}")
     return "\n".join(out).rstrip("\n") + "\n"

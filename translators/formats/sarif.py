@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..findings import Rule, catalogue
-from . import (TOOL_NAME, ReportInput, estate_file, fingerprint, relative_uri, rule_for, rules_used,
-               sorted_findings)
+from ..findings import Rule
+from . import (TOOL_NAME, ReportInput, estate_file, fingerprint, relative_uri, rule_catalogue, rule_for,
+               rules_used, sorted_findings)
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -74,7 +74,7 @@ def to_sarif(r: ReportInput, all_rules: bool = False) -> dict[str, Any]:
     findings = sorted_findings(r.findings)
     used = rules_used(findings)
     if all_rules:
-        merged = {rule.id: rule for rule in catalogue().values()}
+        merged = {rule.id: rule for rule in rule_catalogue().values()}
         merged.update({rule.id: rule for rule in used})
         rules = sorted(merged.values(), key=lambda x: x.id)
     else:

@@ -1,0 +1,646 @@
+"""AWS-only add-ons → AKS features; external-dns / cert-manager → Azure DNS (translators/addons.py)."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from conftest import CORPUS
+from translators import addons
+from translators.addons import (ADDON_TRANSLATORS, INDEX_KEY, autoscaler_profile, detect_addon, index_addons,
+                                prepare)
+from translators.errors import InputError
+from translators.findings import catalogue
+from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests, split_objects
+from translators.refdata import DATA
+from translators.yamlsource import load_documents
+
+SRC = Path(__file__).resolve().parents[1] / "translators"
+ADD_RULES = {rid for rid in catalogue() if rid.startswith("ADD-")}
+
+
+def load(text: str) -> list[K8sObject]:
+    return [o for d in load_documents(textwrap.dedent(text), "in.yaml") for o in split_objects(d)]
+
+
+def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
+    for t in ADDON_TRANSLATORS:
+        res = t(obj, ctx)
+        if res is not None:
+            return res
+    return None
+
+
+def run(text: str, ctx: WorkloadContext | None = None, with_prepare: bool = True):
+    ctx = ctx or WorkloadContext(location="eastus", tenant_id="tenant-1")
+    objs = load(text)
+    if with_prepare:
+        prepare(objs, ctx)
+    return ctx, [(o, translate(o, ctx)) for o in objs]
+
+
+def rules(res: Translation | None) -> list[str]:
+    return [f.rule_id for f in res.findings] if res else []
+
+
+def workload(image: str, args: list[str] | None = None, name: str = "agent", kind: str = "Deployment",
+             ns: str = "kube-system", env: list | None = None, extra: dict | None = None) -> str:
+    c: dict = {"name": "main", "image": image}
+    if args is not None:
+        c["args"] = args
+    if env is not None:
+        c["env"] = env
+    spec = {"containers": [c], **(extra or {})}
+    doc = {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": name, "namespace": ns},
+           "spec": {"selector": {"matchLabels": {"app": name}},
+                    "template": {"metadata": {"labels": {"app": name}}, "spec": spec}}}
+    return yaml.safe_dump(doc, sort_keys=False)
+
+
+# --- add-on workloads -----------------------------------------------------------------------------
+
+ADDON_CASES = [
+    # (image, args, env, addon id or None, rule, cluster request)
+    ("registry.k8s.io/autoscaling/cluster-autoscaler:v1.32.1", ["--cloud-provider=aws", "--expander=least-waste"],
+     None, "cluster-autoscaler", "ADD-001", None),
+    ("registry.k8s.io/autoscaling/cluster-autoscaler:v1.32.1",
+     ["--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled"], None, "cluster-autoscaler",
+     "ADD-001", None),
+    ("registry.k8s.io/autoscaling/cluster-autoscaler:v1.32.1", ["--cloud-provider=clusterapi"], None, None, None,
+     None),
+    ("public.ecr.aws/aws-ec2/aws-node-termination-handler:v1.22.0", [], None, "aws-node-termination-handler",
+     "ADD-002", None),
+    ("public.ecr.aws/eks/aws-load-balancer-controller:v2.8.1", ["--cluster-name=c"], None,
+     "aws-load-balancer-controller", "ADD-003", None),
+    ("public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.30.0", ["controller"], None, "aws-ebs-csi-driver",
+     "ADD-004", None),
+    ("amazon/aws-efs-csi-driver:v2.0.0", [], None, "aws-efs-csi-driver", "ADD-004", None),
+    ("public.ecr.aws/mountpoint-s3-csi-driver/aws-mountpoint-s3-csi-driver:v1.7.0", [], None,
+     "aws-mountpoint-s3-csi-driver", "ADD-004", "blobCSIDriver"),
+    ("public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300066.1b1374", None, None, "cloudwatch-agent", "ADD-005",
+     "containerInsights"),
+    ("public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0", None, None, "adot-collector", "ADD-005",
+     "containerInsights"),
+    ("public.ecr.aws/aws-observability/aws-for-fluent-bit:3.0.1", None, None, "aws-for-fluent-bit", "ADD-006",
+     "containerInsights"),
+    ("fluent/fluentd-kubernetes-daemonset:v1-debian-cloudwatch", None, None, "fluent-to-cloudwatch", "ADD-006",
+     "containerInsights"),
+    ("fluent/fluent-bit:3.1", None, [{"name": "LOG_GROUP", "value": "/aws/containerinsights/cloudwatch"}],
+     "fluent-to-cloudwatch", "ADD-006", "containerInsights"),
+    ("fluent/fluent-bit:3.1", None, [{"name": "ES_HOST", "value": "es.example.com"}], None, None, None),
+    ("public.ecr.aws/karpenter/controller:1.0.6", None, None, "karpenter", "ADD-007", "nodeAutoProvisioning"),
+    ("public.ecr.aws/neuron/neuron-device-plugin:2.23.30.0", None, None, "aws-neuron", "ADD-008", None),
+    ("public.ecr.aws/eks/eks-pod-identity-agent:0.1.10", None, None, "eks-pod-identity-agent", "ADD-010",
+     "workloadIdentity"),
+    ("public.ecr.aws/aws-secrets-manager/secrets-store-csi-driver-provider-aws:1.0.r2", None, None,
+     "secrets-store-csi-driver-provider-aws", "ADD-010", None),
+    ("public.ecr.aws/appmesh/appmesh-controller:v1.12.3", None, None, "appmesh-controller", "ADD-011",
+     "serviceMeshIstio"),
+    ("public.ecr.aws/aws-controllers-k8s/rds-controller:1.4.3", None, None, "ack-controller", "ADD-012", None),
+    ("602401143452.dkr.ecr.us-east-1.amazonaws.com/aws-guardduty-agent:v1.7.0", None, None, "aws-guardduty-agent",
+     "ADD-013", None),
+    ("602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.23.0", None, None, None, None, None),
+    ("nginx:1.27", None, None, None, None, None),
+]
+
+
+@pytest.mark.parametrize("image,args,env,addon,rule,request_", ADDON_CASES)
+def test_addon_workloads(image, args, env, addon, rule, request_):
+    text = workload(image, args, env=env)
+    ctx, ((obj, res),) = run(text)
+    found = detect_addon(obj.obj)
+    assert (found.id if found and found.rule != "skip" else None) == addon
+    if addon is None:
+        assert res is None
+        return
+    assert res.outcome == "dropped" and res.objects == [] and rules(res) == [rule]
+    f = res.findings[0]
+    assert f.line == obj.line("spec", "template", "spec", "containers", 0, "image") and f.file == "in.yaml"
+    assert addons._addon(addon).aks_feature in f.message
+    assert ctx.cluster_requests == ({request_} if request_ else set())
+    assert ctx.options[INDEX_KEY]["present"] == {addon: ["kube-system"]}
+
+
+def test_cluster_autoscaler_flags_become_an_autoscaler_profile():
+    text = workload("registry.k8s.io/autoscaling/cluster-autoscaler:v1.32.1", [
+        "--cloud-provider=aws", "--expander=least-waste", "--balance-similar-node-groups",
+        "--skip-nodes-with-local-storage=false", "--node-group-auto-discovery=asg:tag=x", "--v=4"])
+    ctx, ((obj, res),) = run(text)
+    assert autoscaler_profile(obj.obj) == {"expander": "least-waste", "balance-similar-node-groups": "true",
+                                           "skip-nodes-with-local-storage": "false"}
+    assert ctx.options[INDEX_KEY]["autoScalerProfile"] == autoscaler_profile(obj.obj)
+    assert "autoScalerProfile: balance-similar-node-groups=true, expander=least-waste" in res.findings[0].message
+
+
+FLUENT_BIT = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: fluent-bit-config, namespace: logging}
+data:
+  output.conf: |
+    [OUTPUT]
+        Name cloudwatch_logs
+        Match *
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: fluent-bit, namespace: logging}
+spec:
+  selector: {matchLabels: {app: fluent-bit}}
+  template:
+    metadata: {labels: {app: fluent-bit}}
+    spec:
+      serviceAccountName: fluent-bit
+      containers:
+      - {name: fluent-bit, image: "cr.fluentbit.io/fluent/fluent-bit:3.1",
+         volumeMounts: [{name: config, mountPath: /fluent-bit/etc/}]}
+      volumes:
+      - {name: config, configMap: {name: fluent-bit-config}}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: fluent-bit, namespace: logging}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: fluent-bit-read}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: fluent-bit-read}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: fluent-bit-read}
+subjects: [{kind: ServiceAccount, name: fluent-bit, namespace: logging}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: fluent-bit-view}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: ServiceAccount, name: fluent-bit, namespace: logging}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app-settings, namespace: logging}
+data: {a: b}
+"""
+
+
+def test_fluent_bit_shipping_to_cloudwatch_through_its_configmap():
+    ctx, pairs = run(FLUENT_BIT)
+    outcome = {o.ref(): (r.outcome if r else None, rules(r)) for o, r in pairs}
+    assert outcome == {
+        "ConfigMap/logging/fluent-bit-config": ("dropped", ["ADD-009"]),
+        "DaemonSet/logging/fluent-bit": ("dropped", ["ADD-006"]),
+        "ServiceAccount/logging/fluent-bit": ("dropped", ["ADD-009"]),
+        "ClusterRole/fluent-bit-read": ("dropped", ["ADD-009"]),   # only bound to the add-on's account
+        "ClusterRoleBinding/fluent-bit-read": ("dropped", ["ADD-009"]),
+        "ClusterRoleBinding/fluent-bit-view": ("dropped", ["ADD-009"]),
+        "ConfigMap/logging/app-settings": (None, []),             # not the add-on's, not named after it
+    }
+    assert "ClusterRole||view" not in ctx.options[INDEX_KEY]["companions"]  # built-in roles are never dropped
+    # the same DaemonSet shipping elsewhere is left alone
+    _, pairs = run(FLUENT_BIT.replace("cloudwatch_logs", "es"))
+    assert all(r is None for _, r in pairs)
+
+
+def test_a_role_shared_with_other_subjects_is_kept():
+    text = FLUENT_BIT + textwrap.dedent("""\
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: app-read}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: fluent-bit-read}
+        subjects: [{kind: ServiceAccount, name: app, namespace: shop}]
+        """)
+    _, pairs = run(text)
+    got = {o.ref(): r.outcome if r else None for o, r in pairs}
+    assert got["ClusterRole/fluent-bit-read"] == "dropped"  # still named after the add-on
+    idx = index_addons(load(text))
+    assert "ClusterRole||fluent-bit-read" not in idx["companions"] and idx["complete"] is True
+    assert got["ClusterRoleBinding/app-read"] is None
+
+
+CA = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: cluster-autoscaler, namespace: kube-system}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cluster-autoscaler-status, namespace: kube-system}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cluster-autoscaler-status, namespace: other}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cluster-autoscaler, namespace: kube-system}
+spec:
+  selector: {matchLabels: {app: ca}}
+  template:
+    metadata: {labels: {app: ca}}
+    spec:
+      serviceAccountName: cluster-autoscaler
+      containers:
+      - name: ca
+        image: registry.k8s.io/autoscaling/cluster-autoscaler:v1.32.1
+        command: [./cluster-autoscaler, --cloud-provider=aws]
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: ec2nodeclasses.karpenter.k8s.aws}
+spec: {group: karpenter.k8s.aws, names: {kind: EC2NodeClass, plural: ec2nodeclasses}, scope: Cluster}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec: {group: example.com, names: {kind: Widget, plural: widgets}, scope: Namespaced}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: amazon-cloudwatch}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: anything, namespace: amazon-cloudwatch}
+"""
+
+
+@pytest.mark.parametrize("with_prepare", [True, False])
+def test_companions(with_prepare):
+    _, pairs = run(CA, with_prepare=with_prepare)
+    got = {o.ref(): (r.outcome if r else None) for o, r in pairs}
+    assert got == {
+        # without the whole-estate index the account is seen before its Deployment
+        "ServiceAccount/kube-system/cluster-autoscaler": "dropped" if with_prepare else None,
+        "ConfigMap/kube-system/cluster-autoscaler-status": "dropped" if with_prepare else None,
+        "ConfigMap/other/cluster-autoscaler-status": None,  # another namespace: not the add-on's
+        "Deployment/kube-system/cluster-autoscaler": "dropped",
+        "CustomResourceDefinition/ec2nodeclasses.karpenter.k8s.aws": "dropped",
+        "CustomResourceDefinition/widgets.example.com": None,
+        "Namespace/amazon-cloudwatch": "dropped",
+        "ConfigMap/amazon-cloudwatch/anything": "dropped",
+    }
+    for o, r in pairs:
+        if r is not None and o.kind != "Deployment":
+            assert rules(r) == ["ADD-009"] and r.findings[0].line == o.line()
+
+
+def test_aws_node_is_left_to_networking():
+    objs = load(workload("602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.23.0", name="aws-node")
+                + "---\n" + yaml.safe_dump({"apiVersion": "v1", "kind": "ServiceAccount",
+                                            "metadata": {"name": "aws-node", "namespace": "kube-system"}}))
+    ctx = WorkloadContext()
+    prepare(objs, ctx)
+    assert [translate(o, ctx) for o in objs] == [None, None]
+    assert ctx.options[INDEX_KEY]["workloads"] == {}
+
+
+# --- external-dns --------------------------------------------------------------------------------
+
+EXTERNAL_DNS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: external-dns, namespace: dns}
+spec:
+  selector: {matchLabels: {app: external-dns}}
+  template:
+    metadata: {labels: {app: external-dns}}
+    spec:
+      serviceAccountName: external-dns
+      containers:
+      - name: external-dns
+        image: registry.k8s.io/external-dns/external-dns:v0.15.0
+        args: ARGS
+        env:
+        - {name: AWS_DEFAULT_REGION, value: us-east-1}
+        - {name: LOG_LEVEL, value: debug}
+        volumeMounts:
+        - {name: aws-credentials, mountPath: /.aws, readOnly: true}
+      volumes:
+      - name: aws-credentials
+        secret: {secretName: external-dns}
+"""
+
+
+@pytest.mark.parametrize("args,provider,dropped", [
+    (["--source=service", "--provider=aws", "--aws-zone-type=public", "--registry=txt"], "azure",
+     ["--aws-zone-type=public"]),
+    (["--source=ingress", "--provider", "aws", "--aws-zone-type", "private", "--aws-prefer-cname"],
+     "azure-private-dns", ["--aws-zone-type=private", "--aws-prefer-cname"]),
+    (["--provider=aws-sd", "--txt-owner-id=me"], "azure", ["--provider=aws-sd (Cloud Map service discovery)"]),
+    (["--provider=google"], None, []),
+])
+def test_external_dns(args, provider, dropped):
+    text = EXTERNAL_DNS.replace("ARGS", json.dumps(args))
+    ctx = WorkloadContext(tenant_id="tenant-1", options={"dns": {"resourceGroup": "rg-dns"}})
+    _, ((obj, res),) = run(text, ctx)
+    if provider is None:
+        assert res is None
+        return
+    assert res.outcome == "translated" and rules(res) == ["ADD-014", "ADD-015"]
+    dep, secret = res.objects
+    c = dep["spec"]["template"]["spec"]["containers"][0]
+    assert f"--provider={provider}" in c["args"] and "--azure-resource-group=rg-dns" in c["args"]
+    assert not any(a.startswith("--aws-") or a == "aws" for a in c["args"])
+    assert c["env"] == [{"name": "LOG_LEVEL", "value": "debug"}]
+    assert c["volumeMounts"] == [{"name": "azure-config-file", "mountPath": "/etc/kubernetes", "readOnly": True}]
+    tpl = dep["spec"]["template"]
+    assert tpl["metadata"]["labels"]["azure.workload.identity/use"] == "true"
+    assert tpl["spec"]["volumes"] == [{"name": "azure-config-file",
+                                       "secret": {"secretName": "external-dns-azure-config"}}]
+    assert secret["metadata"] == {"name": "external-dns-azure-config", "namespace": "dns"}
+    assert json.loads(secret["stringData"]["azure.json"]) == {
+        "tenantId": "tenant-1", "subscriptionId": "${DNS_ZONE_SUBSCRIPTION_ID}", "resourceGroup": "rg-dns",
+        "useWorkloadIdentityExtension": True}
+    assert res.findings[0].line == obj.line("spec", "template", "spec", "containers", 0, "args",
+                                            args.index(next(a for a in args if a.startswith("--provider"))))
+    for d in dropped + ["AWS_DEFAULT_REGION", "aws-credentials"]:
+        assert d in res.findings[1].message
+    assert ctx.cluster_requests == {"workloadIdentity"}
+    for o in res.objects:
+        kubernetes_validate.validate(o, "1.31", strict=True)
+
+
+def test_dns_endpoint_loses_route53_properties():
+    text = """\
+apiVersion: externaldns.k8s.io/v1alpha1
+kind: DNSEndpoint
+metadata: {name: rec}
+spec:
+  endpoints:
+  - dnsName: a.example.com
+    recordType: CNAME
+    targets: [b.example.com]
+    providerSpecific: [{name: aws/failover, value: PRIMARY}, {name: aws/health-check-id, value: x}]
+  - {dnsName: c.example.com, recordType: A, targets: [10.0.0.1], providerSpecific: [{name: keep, value: "1"}]}
+"""
+    _, ((obj, res),) = run(text)
+    assert res.outcome == "translated" and rules(res) == ["ADD-015"]
+    eps = res.objects[0]["spec"]["endpoints"]
+    assert "providerSpecific" not in eps[0] and eps[1]["providerSpecific"] == [{"name": "keep", "value": "1"}]
+    assert "aws/failover, aws/health-check-id" in res.findings[0].message
+    _, ((_, res),) = run(text.replace("aws/", "azure/"))
+    assert res is None
+
+
+# --- cert-manager ---------------------------------------------------------------------------------
+
+ISSUER = """\
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: letsencrypt}
+spec:
+  acme:
+    server: https://acme-v02.api.letsencrypt.org/directory
+    privateKeySecretRef: {name: le-key}
+    solvers:
+    - http01: {ingress: {ingressClassName: nginx}}
+    - selector: {dnsZones: [example.com]}
+      dns01:
+        route53:
+          region: us-east-1
+          role: arn:aws:iam::111122223333:role/dns-manager
+          hostedZoneID: Z123
+"""
+
+
+def test_cert_manager_route53_solver_becomes_azure_dns():
+    ctx, ((obj, res),) = run(ISSUER)
+    assert res.outcome == "translated" and rules(res) == ["ADD-016", "ADD-017"]
+    solvers = res.objects[0]["spec"]["acme"]["solvers"]
+    assert solvers[0] == {"http01": {"ingress": {"ingressClassName": "nginx"}}}
+    assert solvers[1]["dns01"] == {"azureDNS": {
+        "subscriptionID": "${DNS_ZONE_SUBSCRIPTION_ID}", "resourceGroupName": "${DNS_ZONE_RESOURCE_GROUP}",
+        "hostedZoneName": "example.com", "environment": "AzurePublicCloud",
+        "managedIdentity": {"clientID": "${CERT_MANAGER_IDENTITY_CLIENT_ID}"}}}
+    assert res.findings[0].line == obj.line("spec", "acme", "solvers", 1, "dns01", "route53")
+    assert "hostedZoneID, region, role" in res.findings[1].message
+    assert ctx.cluster_requests == {"workloadIdentity"}
+    ctx = WorkloadContext(options={"dns": {"zoneName": "corp.example", "subscriptionId": "sub",
+                                           "certManagerClientId": "cid"}})
+    _, ((_, res),) = run(ISSUER.replace("ClusterIssuer", "Issuer").replace("route53:\n", "route53: {}\n        x:\n"),
+                         ctx)
+    azure = res.objects[0]["spec"]["acme"]["solvers"][1]["dns01"]["azureDNS"]
+    assert (azure["hostedZoneName"], azure["subscriptionID"], azure["managedIdentity"]) == \
+        ("corp.example", "sub", {"clientID": "cid"})
+    assert rules(res) == ["ADD-016"]
+
+
+def test_cert_manager_client_id_from_the_planned_identity():
+    ctx = WorkloadContext(service_account_identities={("cert-manager", "cert-manager"): "id-cert-manager"})
+    _, ((_, res),) = run(ISSUER, ctx)
+    azure = res.objects[0]["spec"]["acme"]["solvers"][1]["dns01"]["azureDNS"]
+    assert azure["managedIdentity"] == {"clientID": "${IDENTITY_CLIENT_ID:id-cert-manager}"}
+
+
+def test_dropped_service_accounts_for_identity_planning():
+    ctx, _ = run(CA)
+    assert addons.dropped_service_accounts(ctx) == {("kube-system", "cluster-autoscaler")}
+
+
+def test_issuers_without_route53_are_not_our_concern():
+    assert run(ISSUER.replace("route53", "cloudflare"))[1][0][1] is None
+    assert run("apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: {name: s}\nspec: {selfSigned: {}}\n")[1][0][1] \
+        is None
+
+
+# --- App Mesh and ACK -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("api_version,kind,rule,text_", [
+    ("appmesh.k8s.aws/v1beta2", "VirtualService", "ADD-018", "an Istio VirtualService"),
+    ("appmesh.k8s.aws/v1beta2", "VirtualGateway", "ADD-018", "Istio Gateway"),
+    ("appmesh.k8s.aws/v1beta2", "Mystery", "ADD-018", "an Istio networking resource"),
+    ("rds.services.k8s.aws/v1alpha1", "DBInstance", "ADD-019", "PostgreSQL or MySQL flexible server"),
+    ("elasticache.services.k8s.aws/v1alpha1", "ReplicationGroup", "ADD-019", "Redis"),
+    ("s3.services.k8s.aws/v1alpha1", "Bucket", "ADD-020", "Azure Storage account"),
+    ("services.k8s.aws/v1alpha1", "AdoptedResource", "ADD-020", "ACK adoption"),
+    ("widgets.services.k8s.aws/v1alpha1", "Widget", None, None),  # unknown service: pipeline safety net
+])
+def test_aws_custom_resources(api_version, kind, rule, text_):
+    ctx, ((obj, res),) = run(f"apiVersion: {api_version}\nkind: {kind}\nmetadata: {{name: x, namespace: ack-system}}\n")
+    if rule is None:
+        assert res is None
+        return
+    assert res.outcome == "dropped" and rules(res) == [rule] and text_ in res.findings[0].message
+    assert ctx.cluster_requests == ({"serviceMeshIstio"} if rule == "ADD-018" else set())
+
+
+# --- catalogue, data, corpus -----------------------------------------------------------------------
+
+def test_rule_catalogue_shape():
+    raw = yaml.safe_load((DATA / "rules" / "addons.yaml").read_text())["rules"]
+    assert set(raw) == ADD_RULES
+    for rid, r in raw.items():
+        assert re.fullmatch(r"ADD-\d{3}", rid) and r["severity"] in ("high", "medium", "low", "info")
+        assert r["area"] in ("observability", "compute", "backup", "service mesh", "database", "ci/cd", "cluster",
+                             "identity")
+
+
+def _emitted_rule_ids() -> set[str]:
+    ids = set(re.findall(r'"(ADD-\d{3})"', (SRC / "addons.py").read_text()))
+    for table in DATA.glob("addons_*.csv"):
+        ids |= set(re.findall(r"\bADD-\d{3}\b", table.read_text()))
+    return ids
+
+
+def test_every_emitted_rule_is_catalogued_and_every_rule_is_emitted():
+    assert _emitted_rule_ids() == ADD_RULES
+
+
+def test_every_rule_is_triggered_by_a_test():
+    text = Path(__file__).read_text().split("def test_rule_catalogue_shape")[0]
+    assert set(re.findall(r'"(ADD-\d{3})"', text)) >= ADD_RULES, ADD_RULES - set(re.findall(r'"(ADD-\d{3})"', text))
+
+
+def test_data_tables_have_provenance_and_valid_regexes():
+    tables = sorted(DATA.glob("addons_*.csv"))
+    assert {t.name for t in tables} == {"addons_components.csv", "addons_ack_services.csv",
+                                        "addons_appmesh_kinds.csv", "addons_autoscaler_profile.csv"}
+    for t in tables:
+        assert t.read_text().startswith("# provenance:"), t.name
+    assert len({a.id for a in addons.addons()}) == len(addons.addons())
+    assert all(a.rule == "skip" or a.rule in ADD_RULES for a in addons.addons())
+
+
+def test_translator_does_not_import_pulumi():
+    assert not re.search(r"^\s*(import|from)\s+pulumi", (SRC / "addons.py").read_text(), re.M)
+
+
+CORPUS_CATEGORIES = ("karpenter", "aws-integrations", "apps")
+
+
+def corpus_files(categories: tuple[str, ...] | None = CORPUS_CATEGORIES) -> list[Path]:
+    assert (CORPUS / "PROVENANCE.tsv").is_file(), f"shared corpus missing at {CORPUS}"
+    with (CORPUS / "PROVENANCE.tsv").open(newline="", encoding="utf-8") as fh:
+        return [CORPUS / r["path"] for r in csv.DictReader(fh, delimiter="\t")
+                if categories is None or r["category"] in categories]
+
+
+def load_corpus(files: list[Path]) -> list[K8sObject]:
+    objs: list[K8sObject] = []
+    for f in files:
+        try:
+            objs += load_manifests([f])
+        except InputError as err:  # placeholder templates and doc fragments
+            assert str(err).startswith(str(f))
+    return objs
+
+
+def validate_core(o: dict) -> None:
+    """kubernetes_validate for built-in kinds (CRD-backed kinds have no schema there)."""
+    av = str(o.get("apiVersion", ""))
+    if "/" not in av or av.split("/")[0].endswith(".k8s.io") or av.startswith(("apps/", "batch/", "policy/")):
+        try:
+            kubernetes_validate.validate(o, "1.31", strict=True)
+        except kubernetes_validate.SchemaNotFoundError:
+            assert "." in av.split("/")[0], av  # only CRD groups may lack a schema
+
+
+def test_addons_corpus():
+    objs = load_corpus(corpus_files())
+    ctx = WorkloadContext(location="eastus")
+    prepare(objs, ctx)
+    seen: dict[str, int] = {}
+    for o in objs:
+        res = translate(o, ctx)
+        if res is None:
+            continue
+        for f in res.findings:
+            seen[f.rule_id] = seen.get(f.rule_id, 0) + 1
+            assert f.rule_id in ADD_RULES and f.file == o.file and f.line
+        assert res.outcome != "dropped" or res.findings
+        for new in res.objects:
+            validate_core(new)
+    # the corpus holds the Cluster Autoscaler, CloudWatch agent, Fluent Bit, Neuron and external-dns examples
+    assert {"ADD-001", "ADD-005", "ADD-006", "ADD-008", "ADD-009", "ADD-014", "ADD-015"} <= set(seen)
+    assert seen["ADD-001"] == 4 and seen["ADD-014"] == 3
+
+
+def test_whole_corpus_never_raises():
+    objs = load_corpus(corpus_files(None))
+    ctx = WorkloadContext(location="eastus")
+    prepare(objs, ctx)
+    for o in objs:
+        res = translate(o, ctx)
+        assert res is None or res.outcome in ("translated", "passthrough", "dropped")
+
+
+MALFORMED = """\
+apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {name: a}
+spec: 3
+---
+apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {name: b}
+spec: {template: {metadata: x, spec: {requirements: [1, x, {key: 3}, {key: karpenter.k8s.aws/instance-family,
+       operator: In, values: null, minValues: many}]}}, disruption: 5}
+---
+apiVersion: karpenter.k8s.aws/v1
+kind: EC2NodeClass
+metadata: {name: c}
+spec: {amiSelectorTerms: [x, {alias: 5}], blockDeviceMappings: [x, {ebs: 3}], kubelet: {maxPods: lots}, tags: [1]}
+---
+apiVersion: velero.io/v1
+kind: BackupStorageLocation
+metadata: {name: d}
+spec: {provider: aws, config: [1], objectStorage: 4, credential: 5}
+---
+apiVersion: velero.io/v1
+kind: Backup
+metadata: {name: e}
+spec: {volumeSnapshotLocations: 4, template: 3}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: f}
+spec:
+  template:
+    metadata: 1
+    spec:
+      containers: [{name: a, image: "registry.k8s.io/external-dns/external-dns:v1", args: [--provider, aws],
+                    env: [1, {name: AWS_X}], volumeMounts: [2]}]
+      volumes: [3]
+      nodeSelector: {karpenter.k8s.aws/instance-cpu: "4"}
+      affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [1,
+                 {matchExpressions: [1, {key: karpenter.k8s.aws/instance-family, operator: In, values: [m5]}]}]}}}
+---
+apiVersion: cert-manager.io/v1
+kind: Issuer
+metadata: {name: g}
+spec: {acme: {solvers: [1, {dns01: {route53: null}, selector: 3}]}}
+---
+apiVersion: externaldns.k8s.io/v1alpha1
+kind: DNSEndpoint
+metadata: {name: h}
+spec: {endpoints: [1, {providerSpecific: [1, {name: aws/x}]}]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: i}
+subjects: [1, {kind: ServiceAccount}]
+roleRef: 3
+"""
+
+
+def test_malformed_shapes_never_raise():
+    from translators import backup, karpenter
+
+    objs = load(MALFORMED)
+    for mod, chain in ((addons, ADDON_TRANSLATORS), (karpenter, karpenter.KARPENTER_TRANSLATORS),
+                       (backup, backup.BACKUP_TRANSLATORS)):
+        ctx = WorkloadContext()
+        getattr(mod, "prepare", lambda o, c: None)(objs, ctx)
+        for o in objs:
+            for t in chain:
+                res = t(o, ctx)
+                assert res is None or res.outcome in ("translated", "passthrough", "dropped")

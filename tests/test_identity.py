@@ -1,0 +1,442 @@
+"""Workload identity plan and translators (translators/identity.py), in the full chain with secrets and app config."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import textwrap
+
+import pytest
+import yaml
+
+from translators.appconfig import APPCONFIG_TRANSLATORS
+from translators.eksctl import load_cluster_config
+from translators.errors import InputError
+from translators.findings import Findings, catalogue
+from translators.identity import (AUDIENCE, CREDENTIAL_NAME, IDENTITY_NAME, IDENTITY_TRANSLATORS, ISSUER,
+                                  MAX_FEDERATED, IdentityPlan, client_id_placeholder, plan_identities)
+from translators.k8s import K8sObject, WorkloadContext, load_manifests, split_objects
+from translators.refdata import builtin_roles
+from translators.secrets import MIGRATION_KEY, SECRETS_TRANSLATORS, prepare
+from translators.yamlsource import load_documents
+
+from conftest import CORPUS  # noqa: E402
+
+CHAIN = IDENTITY_TRANSLATORS + SECRETS_TRANSLATORS + APPCONFIG_TRANSLATORS
+PLANTED = "pl4nted-Secret-VALUE-7f3e9a"
+PLANTED_ENV = "wJalrEXAMPLE-env-credential-0c1d"
+MEDIA = "/subscriptions/0000/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/media"
+RECEIPTS = "/subscriptions/0000/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/receipts"
+USE = "azure.workload.identity/use"
+CLIENT = "azure.workload.identity/client-id"
+TENANT = "azure.workload.identity/tenant-id"
+
+CLUSTER = """\
+apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: shop, region: us-east-1}
+iam:
+  withOIDC: true
+  serviceAccounts:
+    - metadata: {name: catalog, namespace: shop}
+      roleName: shared-media
+      attachPolicyARNs: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]
+    - metadata: {name: payments, namespace: shop}
+      roleName: payments
+      attachPolicy:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: ["secretsmanager:GetSecretValue"]
+            Resource: "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db/password-AbCdEf"
+          - Effect: Allow
+            Action: ["s3:PutObject", "s3:GetObject"]
+            Resource: "arn:aws:s3:::receipts/*"
+          - Effect: Allow
+            Action: ["dynamodb:*"]
+            Resource: "arn:aws:dynamodb:us-east-1:111122223333:table/ledger"
+          - Effect: Allow
+            Action: "*"
+            Resource: "*"
+    - metadata: {name: ebs-csi-controller-sa, namespace: kube-system}
+      wellKnownPolicies: {ebsCSIController: true}
+    - metadata: {name: builder, namespace: tools, labels: {team: ci}}
+      wellKnownPolicies: {imageBuilder: true}
+    - metadata: {name: velero, namespace: velero}
+      roleName: velero
+      roleOnly: true
+      attachPolicyARNs: ["arn:aws:iam::111122223333:policy/velero-backup"]
+  podIdentityAssociations:
+    - namespace: shop
+      serviceAccountName: orders
+      roleName: orders
+      permissionPolicyARNs: ["arn:aws:iam::aws:policy/AmazonSQSFullAccess"]
+"""
+
+
+def sa(name: str, ns: str, role: str | None = None, **annotations: str) -> dict:
+    ann = dict(annotations)
+    if role:
+        ann["eks.amazonaws.com/role-arn"] = f"arn:aws:iam::111122223333:role/{role}"
+    md: dict = {"name": name, "namespace": ns}
+    if ann:
+        md["annotations"] = ann
+    return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": md}
+
+
+def pod_spec(sa_name: str | None, env: list | None = None, volumes: list | None = None) -> dict:
+    spec: dict = {"containers": [{"name": "app", "image": "app:1", "env": env or []}]}
+    if sa_name:
+        spec["serviceAccountName"] = sa_name
+    if volumes:
+        spec["volumes"] = volumes
+    return spec
+
+
+def workload(kind: str, name: str, ns: str, sa_name: str | None, **kw) -> dict:
+    api = {"Pod": "v1", "Job": "batch/v1", "CronJob": "batch/v1"}.get(kind, "apps/v1")
+    tpl = {"metadata": {"labels": {"app": name}}, "spec": pod_spec(sa_name, **kw)}
+    body: dict = {"apiVersion": api, "kind": kind, "metadata": {"name": name, "namespace": ns}}
+    if kind == "Pod":
+        body["metadata"]["labels"] = {"app": name}
+        body["spec"] = tpl["spec"]
+    elif kind == "CronJob":
+        body["spec"] = {"schedule": "@daily", "jobTemplate": {"spec": {"template": tpl}}}
+    else:
+        body["spec"] = {"template": tpl}
+    return body
+
+
+SPC = {"apiVersion": "secrets-store.csi.x-k8s.io/v1", "kind": "SecretProviderClass",
+       "metadata": {"name": "payments-secrets", "namespace": "shop"},
+       "spec": {"provider": "aws", "parameters": {"region": "us-east-1", "objects": textwrap.dedent("""\
+           - objectName: "prod/db/password"
+             objectType: "secretsmanager"
+           - objectName: "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/api-key-AbCdEf"
+             objectAlias: "api-key"
+           """)},
+                "secretObjects": [{"secretName": "db", "type": "Opaque",
+                                   "data": [{"objectName": "prod_db_password", "key": "password"}]}]}}
+CSI = [{"name": "secrets", "csi": {"driver": "secrets-store.csi.k8s.io", "readOnly": True,
+                                   "volumeAttributes": {"secretProviderClass": "payments-secrets"}}}]
+
+
+def estate() -> list[dict]:
+    docs = [sa("catalog", "shop", "shared-media"), sa("search", "shop", "shared-media"),
+            sa("payments", "shop", "payments", **{"eks.amazonaws.com/token-expiration": "7200",
+                                                   "eks.amazonaws.com/audience": "sts.amazonaws.com"}),
+            sa("orders", "shop"), sa("ebs-csi-controller-sa", "kube-system", "ebs-csi")]
+    docs += [sa(f"worker-{i:02d}", "batch", "bulk") for i in range(25)]
+    docs += [workload("Deployment", "catalog", "shop", "catalog",
+                      env=[{"name": "AWS_REGION", "value": "us-east-1"},
+                           {"name": "AWS_SECRET_ACCESS_KEY", "value": PLANTED_ENV}]),
+             workload("StatefulSet", "search", "shop", "search"),
+             workload("Deployment", "payments", "shop", "payments", volumes=CSI),
+             workload("DaemonSet", "orders-agent", "shop", "orders"),
+             workload("Job", "orders-once", "shop", "orders"),
+             workload("CronJob", "orders-nightly", "shop", "orders"),
+             workload("Pod", "debug", "shop", "payments"),
+             workload("Deployment", "frontend", "shop", None),
+             workload("Job", "worker-22", "batch", "worker-22"),
+             SPC,
+             {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db", "namespace": "shop"},
+              "stringData": {"DB_PASSWORD": PLANTED, "DB_HOST": "db.abc.us-east-1.rds.amazonaws.com"}},
+             {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db-b64", "namespace": "shop"},
+              "data": {"password": __import__("base64").b64encode(PLANTED.encode()).decode()}}]
+    return docs
+
+
+def load(docs: list[dict], file: str = "estate.yaml") -> list[K8sObject]:
+    text = yaml.safe_dump_all(docs, sort_keys=False)
+    return [o for d in load_documents(text, file) for o in split_objects(d)]
+
+
+def chain(obj: K8sObject, ctx: WorkloadContext) -> tuple[dict, list[str], Findings]:
+    """Run every translator over one object, each seeing the previous one's objects[0]."""
+    outcomes, findings, cur = [], Findings(), obj
+    for t in CHAIN:
+        res = t(cur, ctx)
+        if res is None:
+            continue
+        outcomes.append(res.outcome)
+        findings += res.findings
+        assert res.outcome != "dropped"
+        cur = K8sObject(obj.doc, res.objects[0], obj.base_path)
+    return cur.obj, outcomes, findings
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    path = tmp_path_factory.mktemp("estate") / "cluster.yaml"
+    path.write_text(CLUSTER)
+    cfg = load_cluster_config(str(path))
+    objs = load(estate())
+    ctx = WorkloadContext(key_vault_name="kv-shop-1a2b3c4d", tenant_id="${AZURE_TENANT_ID}",
+                          options={"resourceMap": {"s3": MEDIA, "receipts": RECEIPTS},
+                                   "iamPolicies": {"arn:aws:iam::111122223333:policy/velero-backup": {
+                                       "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+                                                      "Resource": "arn:aws:s3:::backups/*"}]}}})
+    findings = Findings()
+    plan = plan_identities(cfg, objs, ctx, findings)
+    prepare(objs, ctx)
+    out = {}
+    for o in objs:
+        new, outcomes, f = chain(o, ctx)
+        out[(o.kind, o.namespace, o.name)] = (new, outcomes, f)
+        findings += f
+    return plan, ctx, out, findings
+
+
+def by_name(plan: IdentityPlan) -> dict:
+    return {i.name: i for i in plan.identities}
+
+
+def test_identities_and_federated_subjects(run):
+    plan, ctx, _, _ = run
+    ids = by_name(plan)
+    assert sorted(ids) == ["id-bulk", "id-bulk-2", "id-orders", "id-payments", "id-shared-media", "id-tools-builder",
+                           "id-velero"]
+    assert [c.subject for c in ids["id-shared-media"].federated] == [
+        "system:serviceaccount:shop:catalog", "system:serviceaccount:shop:search"]
+    assert [c.subject for c in ids["id-orders"].federated] == ["system:serviceaccount:shop:orders"]
+    assert [c.subject for c in ids["id-velero"].federated] == ["system:serviceaccount:velero:velero"]
+    for ident in plan.identities:
+        assert IDENTITY_NAME.match(ident.name) and len(ident.federated) <= MAX_FEDERATED
+        for c in ident.federated:
+            assert c.subject == f"system:serviceaccount:{c.namespace}:{c.service_account}"
+            assert (c.issuer, c.audience) == (ISSUER, AUDIENCE) and CREDENTIAL_NAME.match(c.name)
+    assert ctx.service_account_identities[("shop", "search")] == "id-shared-media"
+    assert {"workloadIdentity", "keyVaultSecretsProvider"} <= ctx.cluster_requests
+    assert ("kube-system", "ebs-csi-controller-sa") not in ctx.service_account_identities  # replaced by AKS
+
+
+def test_role_with_25_service_accounts_is_split(run):
+    plan, ctx, _, findings = run
+    ids = by_name(plan)
+    first, second = ids["id-bulk"], ids["id-bulk-2"]
+    assert (len(first.federated), len(second.federated)) == (20, 5)
+    assert [c.service_account for c in second.federated] == [f"worker-{i}" for i in range(20, 25)]
+    assert ctx.service_account_identities[("batch", "worker-22")] == "id-bulk-2"
+    assert first.roles == second.roles
+    assert any(f.rule_id == "IDN-002" and "25 ServiceAccounts" in f.message for f in findings)
+
+
+def test_role_grants_and_scopes(run):
+    plan, _, _, findings = run
+    ids = by_name(plan)
+    grants = {n: [(g.role, g.scope, g.resource_id) for g in i.roles] for n, i in ids.items()}
+    assert grants["id-shared-media"] == [("Storage Blob Data Reader", "resource", MEDIA)]
+    assert grants["id-payments"] == [("Key Vault Secrets User", "vault", None),
+                                     ("Storage Blob Data Contributor", "resource", RECEIPTS)]
+    assert grants["id-tools-builder"] == [("AcrPush", "registry", None)]
+    assert grants["id-velero"] == [("Storage Blob Data Contributor", "resource", MEDIA)]  # via resourceMap["s3"]
+    assert grants["id-orders"] == [] and grants["id-bulk"] == []
+    for ident in plan.identities:
+        for g in ident.roles:
+            assert g.role in builtin_roles() and g.scope in ("vault", "registry", "resource")
+            assert (g.resource_id is None) == (g.scope != "resource")
+    rules = {(f.rule_id, f.file.endswith("cluster.yaml")) for f in findings}
+    assert {("IDN-003", True), ("IDN-005", True), ("IDN-004", True), ("IDN-013", False), ("IDN-007", True)} <= rules
+    msgs = " ".join(f.message for f in findings)
+    assert "resourceMap['sqs']" in msgs and "Cosmos DB" in msgs
+
+
+def test_service_accounts_translated(run):
+    _, _, out, findings = run
+    new, outcomes, f = out[("ServiceAccount", "shop", "payments")]
+    assert outcomes == ["translated"]
+    assert new["metadata"]["annotations"] == {
+        "azure.workload.identity/service-account-token-expiration": "7200",
+        CLIENT: client_id_placeholder("id-payments"), TENANT: "${AZURE_TENANT_ID}"}
+    assert sorted(x.rule_id for x in f) == ["IDN-001", "IDN-012", "IDN-012"]
+    new, _, _ = out[("ServiceAccount", "shop", "search")]
+    assert new["metadata"]["annotations"][CLIENT] == "${IDENTITY_CLIENT_ID:id-shared-media}"
+    new, _, f = out[("ServiceAccount", "shop", "orders")]  # pod identity association, no annotation
+    assert new["metadata"]["annotations"][CLIENT] == "${IDENTITY_CLIENT_ID:id-orders}" and not f
+    new, outcomes, f = out[("ServiceAccount", "kube-system", "ebs-csi-controller-sa")]
+    assert "annotations" not in new["metadata"] and [x.rule_id for x in f] == ["IDN-012"]
+    assert not any(k.startswith("eks.amazonaws.com/") for (kind, _, _), (n, _, _) in out.items()
+                   if kind == "ServiceAccount" for k in n["metadata"].get("annotations", {}))
+
+
+def test_eksctl_only_service_accounts_are_created(run):
+    plan, _, _, _ = run
+    assert plan.service_accounts == [{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {
+        "name": "builder", "namespace": "tools", "labels": {"team": "ci"},
+        "annotations": {CLIENT: "${IDENTITY_CLIENT_ID:id-tools-builder}", TENANT: "${AZURE_TENANT_ID}"}}}]
+    # velero is roleOnly: identity but no ServiceAccount object
+
+
+@pytest.mark.parametrize("kind,name,ns,labelled", [
+    ("Deployment", "catalog", "shop", True), ("StatefulSet", "search", "shop", True),
+    ("Deployment", "payments", "shop", True), ("DaemonSet", "orders-agent", "shop", True),
+    ("Job", "orders-once", "shop", True), ("CronJob", "orders-nightly", "shop", True), ("Pod", "debug", "shop", True),
+    ("Job", "worker-22", "batch", True), ("Deployment", "frontend", "shop", False)])
+def test_pod_labels(run, kind, name, ns, labelled):
+    _, _, out, _ = run
+    new, outcomes, _ = out[(kind, ns, name)]
+    tpl = {"Pod": lambda o: o, "CronJob": lambda o: o["spec"]["jobTemplate"]["spec"]["template"]}.get(
+        kind, lambda o: o["spec"]["template"])(new)
+    assert (tpl["metadata"]["labels"].get(USE) == "true") is labelled
+    assert tpl["metadata"]["labels"]["app"] == name
+    assert ("translated" in outcomes) is labelled
+
+
+def test_secret_provider_class_uses_the_mounting_identity(run):
+    _, ctx, out, _ = run
+    new, outcomes, f = out[("SecretProviderClass", "shop", "payments-secrets")]
+    p = new["spec"]["parameters"]
+    assert new["spec"]["provider"] == "azure" and p["clientID"] == "${IDENTITY_CLIENT_ID:id-payments}"
+    assert (p["keyvaultName"], p["tenantId"], p["usePodIdentity"]) == \
+        ("kv-shop-1a2b3c4d", "${AZURE_TENANT_ID}", "false")
+    objects = [yaml.safe_load(x) for x in yaml.safe_load(p["objects"])["array"]]
+    assert objects == [{"objectName": "prod-db-password", "objectType": "secret", "objectAlias": "prod_db_password"},
+                       {"objectName": "prod-api-key", "objectType": "secret", "objectAlias": "api-key"}]
+    assert new["spec"]["secretObjects"] == SPC["spec"]["secretObjects"]
+    assert {x["keyVaultName"] for x in ctx.options[MIGRATION_KEY]} == {"prod-db-password", "prod-api-key"}
+
+
+def test_secret_values_never_leak(run):
+    plan, ctx, out, findings = run
+    for (kind, _, _), (new, outcomes, _) in out.items():
+        if kind == "Secret":
+            assert outcomes == ["passthrough"]
+        else:
+            assert PLANTED not in json.dumps(new)
+    assert PLANTED in out[("Secret", "shop", "db")][0]["stringData"]["DB_PASSWORD"]  # the Secret itself keeps it
+    text = json.dumps([x.as_json() for x in findings]) + json.dumps(plan.as_json(), default=str)
+    text += json.dumps(ctx.options, default=str)
+    assert PLANTED not in text and PLANTED_ENV not in text
+    secret_findings = [x for (k, _, _), (_, _, f) in out.items() if k == "Secret" for x in f]
+    assert {x.rule_id for x in secret_findings} == {"SEC-009", "SEC-012"}
+    assert any("DB_PASSWORD" in x.message for x in secret_findings)
+
+
+def test_application_findings_in_the_chain(run):
+    _, _, out, _ = run
+    _, outcomes, f = out[("Deployment", "shop", "catalog")]
+    assert outcomes == ["translated", "passthrough"]
+    assert sorted(x.rule_id for x in f) == ["APP-001", "APP-003"]
+
+
+def test_conflicting_roles_and_unknown_roles(tmp_path):
+    p = tmp_path / "c.yaml"
+    p.write_text(textwrap.dedent("""\
+        apiVersion: eksctl.io/v1alpha5
+        kind: ClusterConfig
+        metadata: {name: c, region: us-east-1}
+        iam:
+          serviceAccounts:
+            - metadata: {name: app, namespace: default}
+              attachRoleARN: arn:aws:iam::1:role/existing
+              permissionsBoundary: arn:aws:iam::1:policy/boundary
+          podIdentityAssociations:
+            - namespace: default
+              serviceAccountName: app
+              roleARN: arn:aws:iam::1:role/other
+              targetRoleARN: arn:aws:iam::2:role/remote
+        """))
+    cfg = load_cluster_config(str(p))
+    objs = load([sa("app", "default", "annotated")])
+    ctx, f = WorkloadContext(), Findings()
+    plan = plan_identities(cfg, objs, ctx, f)
+    assert [i.name for i in plan.identities] == ["id-annotated"]
+    assert ctx.service_account_identities == {("default", "app"): "id-annotated"}
+    assert sorted(x.rule_id for x in f) == ["IDN-011", "IDN-011", "IDN-013", "IDN-014", "IDN-014"]
+
+
+def test_names_are_sanitised_and_unique():
+    long_role = "r" * 140
+    objs = load([sa("a", "default", long_role), sa("b", "default", "x.y"), sa("c", "default", "x_y"),
+                 sa("d", "ns", None, **{"eks.amazonaws.com/role-arn": "$(CARTS_IAM_ROLE)"})])
+    ctx, f = WorkloadContext(), Findings()
+    plan = plan_identities(None, objs, ctx, f)
+    names = [i.name for i in plan.identities]
+    assert len(set(names)) == 4 and all(IDENTITY_NAME.match(n) for n in names)
+    assert "id-x_y" in names and "id-x-y" in names and "id-CARTS_IAM_ROLE" in names
+    assert [x.rule_id for x in f].count("IDN-013") == 4
+
+
+def test_example_estate(tmp_path):
+    from translators.estate import DEFAULT_CLUSTER_CONFIG, DEFAULT_MANIFESTS
+
+    cfg = load_cluster_config(str(DEFAULT_CLUSTER_CONFIG))
+    objs = load_manifests([DEFAULT_MANIFESTS])
+    ctx, f = WorkloadContext(), Findings()
+    plan = plan_identities(cfg, objs, ctx, f)
+    ids = by_name(plan)
+    assert {c.service_account for c in ids["id-shop-prod-catalog-media"].federated} == {"catalog-api", "search-indexer"}
+    assert ("Key Vault Secrets User", "vault") in [(g.role, g.scope) for g in ids["id-shop-prod-payments-api"].roles]
+    assert {x.rule_id for x in f} <= set(catalogue())
+
+
+# --- corpus ----------------------------------------------------------------------------------------
+
+def _corpus(categories: set[str]) -> list[dict]:
+    assert CORPUS.is_dir(), f"shared corpus missing at {CORPUS}"
+    with (CORPUS / "PROVENANCE.tsv").open(newline="", encoding="utf-8") as fh:
+        return [r for r in csv.DictReader(fh, delimiter="\t") if r["category"] in categories]
+
+
+def placeholder_or_not_a_manifest(row: dict, err: InputError) -> bool:
+    """The corpus file cannot be input as is: a template with placeholders, a docs fragment or Helm values."""
+    return (row["parse_check"].startswith("yaml-FAIL") or "placeholder" in row["notes"] or err.field == "apiVersion"
+            or "duplicate key" in err.message)
+
+
+def test_corpus_eksctl_identity_sources():
+    paths = [r["path"] for r in _corpus({"eksctl"}) if re.search(
+        r"serviceAccounts:|podIdentityAssociations:", (CORPUS / r["path"]).read_text(encoding="utf-8"))]
+    assert len(paths) >= 4
+    planned = 0
+    for p in paths:
+        try:
+            cfg = load_cluster_config(str(CORPUS / p))
+        except InputError as e:
+            assert "${" in (CORPUS / p).read_text(encoding="utf-8") and str(e).startswith(str(CORPUS / p)), p
+            continue
+        ctx, f = WorkloadContext(), Findings()
+        plan = plan_identities(cfg, [], ctx, f)
+        planned += len(plan.identities)
+        assert {x.rule_id for x in f} <= set(catalogue())
+        for ident in plan.identities:
+            assert IDENTITY_NAME.match(ident.name) and 1 <= len(ident.federated) <= MAX_FEDERATED
+            assert all(g.role in builtin_roles() for g in ident.roles)
+            for c in ident.federated:
+                assert ctx.service_account_identities[(c.namespace, c.service_account)] == ident.name
+        for s in plan.service_accounts:
+            assert s["metadata"]["annotations"][CLIENT].startswith("${IDENTITY_CLIENT_ID:")
+    assert planned >= 10
+
+
+def test_corpus_manifests_through_the_chain():
+    seen_sa = 0
+    for row in _corpus({"secrets", "apps", "aws-integrations"}):
+        p = row["path"]
+        try:
+            objs = load_manifests([CORPUS / p])
+        except InputError as e:
+            assert placeholder_or_not_a_manifest(row, e), str(e)
+            continue
+        ctx, f = WorkloadContext(), Findings()
+        plan_identities(None, objs, ctx, f)
+        prepare(objs, ctx)
+        for o in objs:
+            new, outcomes, found = chain(o, ctx)
+            assert {x.rule_id for x in found} <= set(catalogue())
+            if o.kind == "ServiceAccount" and "eks.amazonaws.com/role-arn" in (o.metadata.get("annotations") or {}):
+                seen_sa += 1
+                ann = new["metadata"]["annotations"]
+                assert not any(k.startswith("eks.amazonaws.com/") for k in ann) and CLIENT in ann, p
+    assert seen_sa >= 2
+
+
+def test_drop_service_accounts_removes_empty_identities():
+    from translators.identity import drop_service_accounts
+
+    objs = load([sa("a", "ns", "r1"), sa("b", "ns", "r1"), sa("c", "ns", "r2")])
+    ctx = WorkloadContext()
+    plan = plan_identities(None, objs, ctx, Findings())
+    drop_service_accounts(plan, {("ns", "a"), ("ns", "c")}, ctx)
+    assert [(i.name, [c.service_account for c in i.federated]) for i in plan.identities] == [("id-r1", ["b"])]
+    assert ctx.service_account_identities == {("ns", "b"): "id-r1"}

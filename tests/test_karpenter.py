@@ -1,0 +1,426 @@
+"""Karpenter NodePool / EC2NodeClass → AKS node auto-provisioning (translators/karpenter.py)."""
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from test_addons import corpus_files, load_corpus, validate_core
+from translators.findings import catalogue
+from translators.k8s import K8sObject, Translation, WorkloadContext, split_objects
+from translators.karpenter import (KARPENTER_TRANSLATORS, azure_series, family_parts, map_requirements, size_cpus,
+                                   sku_family, sku_version)
+from translators.refdata import DATA
+from translators.yamlsource import load_documents
+
+SRC = Path(__file__).resolve().parents[1] / "translators"
+KAR_RULES = {rid for rid in catalogue() if rid.startswith("KAR-")}
+# karpenter.azure.com keys a NAP NodePool may use (karpenter-provider-azure karpenter.sh_nodepools.yaml CEL rule)
+AZURE_KEYS = {"aksnodeclass", "sku-name", "sku-family", "sku-version", "sku-cpu", "sku-memory", "sku-accelerator",
+              "sku-networking-accelerated", "sku-storage-premium-capable", "sku-storage-ephemeralos-maxsize",
+              "sku-encryptionathost-capable", "sku-gpu-name", "sku-gpu-manufacturer", "sku-gpu-count"}
+IMAGE_FAMILIES = {"Ubuntu", "Ubuntu2204", "Ubuntu2404", "AzureLinux", "Windows2022", "Windows2025"}
+
+
+def load(text: str) -> list[K8sObject]:
+    return [o for d in load_documents(textwrap.dedent(text), "in.yaml") for o in split_objects(d)]
+
+
+def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
+    for t in KARPENTER_TRANSLATORS:
+        res = t(obj, ctx)
+        if res is not None:
+            return res
+    return None
+
+
+def only(text: str, ctx: WorkloadContext | None = None):
+    ctx = ctx or WorkloadContext(location="eastus")
+    obj = load(text)[-1]
+    return ctx, obj, translate(obj, ctx)
+
+
+def rules(res: Translation | None) -> list[str]:
+    return [f.rule_id for f in res.findings] if res else []
+
+
+def check_nap(o: dict) -> None:
+    """The emitted object satisfies the NAP CRDs' main validation rules."""
+    if o["kind"] == "NodePool":
+        assert o["apiVersion"] == "karpenter.sh/v1"
+        tspec = o["spec"]["template"]["spec"]
+        assert tspec["nodeClassRef"]["group"] == "karpenter.azure.com" and tspec["nodeClassRef"]["kind"] == \
+            "AKSNodeClass" and tspec["nodeClassRef"]["name"]
+        assert isinstance(tspec["requirements"], list) and len(tspec["requirements"]) <= 100
+        for r in tspec["requirements"]:
+            assert r["operator"] in ("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"), r
+            vals = r.get("values") or []
+            if r["operator"] == "In":
+                assert vals and r.get("minValues", 1) <= len(vals), r
+            if r["operator"] in ("Gt", "Lt"):
+                assert len(vals) == 1 and int(vals[0]) >= 0, r
+            if r["operator"] in ("Exists", "DoesNotExist"):
+                assert not vals, r
+            assert all(re.fullmatch(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?", v) and len(v) <= 63
+                       for v in vals), r
+            assert not r["key"].startswith(("karpenter.k8s.aws/", "topology.k8s.aws/", "eks.amazonaws.com/"))
+            if r["key"].startswith("karpenter.azure.com/"):
+                assert r["key"].split("/", 1)[1] in AZURE_KEYS, r
+        if "disruption" in o["spec"]:
+            assert o["spec"]["disruption"]["consolidateAfter"]
+            assert o["spec"]["disruption"].get("consolidationPolicy", "WhenEmpty") in ("WhenEmpty",
+                                                                                      "WhenEmptyOrUnderutilized")
+        assert "expireAfter" not in o["spec"].get("disruption", {})
+    else:
+        assert (o["apiVersion"], o["kind"]) == ("karpenter.azure.com/v1beta1", "AKSNodeClass")
+        spec = o["spec"]
+        assert spec["imageFamily"] in IMAGE_FAMILIES
+        assert 30 <= spec.get("osDiskSizeGB", 128) <= 2048 and 10 <= spec.get("maxPods", 110) <= 250
+        assert set(spec) <= {"imageFamily", "osDiskSizeGB", "maxPods", "kubelet", "tags", "vnetSubnetID"}
+        assert set(spec.get("kubelet", {})) <= {"imageGCHighThresholdPercent", "imageGCLowThresholdPercent",
+                                                "cpuCFSQuota"}
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("series,family,version", [("Dsv5", "D", "5"), ("NCadsA100v4", "N", "4"), ("Fsv2", "F", "2"),
+                                                    ("Ms", "M", "1"), ("HBrsv3", "H", "3"), ("Dplsv6", "D", "6")])
+def test_sku_family_and_version(series, family, version):
+    assert (sku_family(series), sku_version(series)) == (family, version)
+
+
+@pytest.mark.parametrize("family,parts,series", [
+    ("m5", ("m", 5), ["Dsv5"]), ("c6gn", ("c", 6), ["Dplsv5"]), ("u-6tb1", ("u", 6), None),
+    ("inf2", ("inf", 2), []), ("g4dn", ("g", 4), ["NCasT4v3"]), ("nosuch", ("nosuch", None), [])])
+def test_family_parts_and_series(family, parts, series):
+    assert family_parts(family) == parts
+    if series is not None:
+        assert azure_series(family) == series
+
+
+def test_size_cpus():
+    assert size_cpus("xlarge") == ["4"] and size_cpus("large") == ["2"] and size_cpus("medium") == ["1", "2"]
+    assert size_cpus("nosuch") == []
+
+
+# --- requirements ---------------------------------------------------------------------------------
+
+CAT, FAM, GEN = "karpenter.k8s.aws/instance-category", "karpenter.k8s.aws/instance-family", \
+    "karpenter.k8s.aws/instance-generation"
+SF, SV = "karpenter.azure.com/sku-family", "karpenter.azure.com/sku-version"
+AMD, ARM = {"key": "kubernetes.io/arch", "operator": "In", "values": ["amd64"]}, \
+    {"key": "kubernetes.io/arch", "operator": "In", "values": ["arm64"]}
+
+
+def req(key, op, *values, **extra):
+    return {"key": key, "operator": op, **({"values": list(values)} if values else {}), **extra}
+
+
+REQUIREMENTS = [
+    # (input requirements, expected output, rules)
+    ([req(CAT, "In", "c", "m", "r"), AMD], [req(SF, "In", "D", "E", "F"), AMD], ["KAR-001"]),
+    ([req(FAM, "In", "m5")], [req(SF, "In", "D"), req(SV, "In", "5")], ["KAR-001"]),
+    ([req(FAM, "In", "c6g"), ARM], [req(SF, "In", "D"), req(SV, "In", "5"), ARM], ["KAR-001"]),
+    ([req(FAM, "In", "m5", "inf2")], [req(SF, "In", "D"), req(SV, "In", "5")], ["KAR-003", "KAR-001"]),
+    ([req(FAM, "In", "inf2")], [], ["KAR-003"]),
+    ([req(CAT, "In", "inf", "trn")], [], ["KAR-003"]),
+    ([req(CAT, "In", "g")], [req(SF, "In", "N")], ["KAR-001"]),
+    ([req(CAT, "In", "m"), req(GEN, "Gt", "6"), AMD], [req(SF, "In", "D"), req(SV, "In", "5"), AMD], ["KAR-001"]),
+    ([req(CAT, "In", "m"), req(GEN, "Gt", "6")], [req(SF, "In", "D"), req(SV, "In", "5", "6")], ["KAR-001"]),
+    ([req(CAT, "In", "c"), req(FAM, "In", "m5")], [], ["KAR-002"]),
+    ([req(CAT, "In", "c", "m", "r", minValues=5)], [req(SF, "In", "D", "E", "F", minValues=3)],
+     ["KAR-005", "KAR-001"]),
+    ([req(FAM, "Exists", minValues=5)], [req(SF, "Exists")], ["KAR-005"]),
+    ([req("karpenter.k8s.aws/instance-cpu", "In", "4", "8")], [req("karpenter.azure.com/sku-cpu", "In", "4", "8")], []),
+    ([req("karpenter.k8s.aws/instance-memory", "Gt", "8191")], [req("karpenter.azure.com/sku-memory", "Gt", "8191")],
+     []),
+    ([req("karpenter.k8s.aws/instance-size", "In", "xlarge", "2xlarge", "metal")],
+     [req("karpenter.azure.com/sku-cpu", "In", "4", "8")], ["KAR-002"]),
+    ([req("karpenter.k8s.aws/instance-size", "NotIn", "nano", "micro", "small")], [], ["KAR-002"]),
+    ([req("karpenter.k8s.aws/instance-gpu-name", "In", "t4", "a10g", "radeon-pro-v520")],
+     [req("karpenter.azure.com/sku-gpu-name", "In", "T4", "A10")], ["KAR-001", "KAR-003"]),
+    ([req("karpenter.k8s.aws/instance-gpu-manufacturer", "In", "nvidia", "habana")],
+     [req("karpenter.azure.com/sku-gpu-manufacturer", "In", "nvidia")], ["KAR-003"]),
+    ([req("karpenter.k8s.aws/instance-gpu-count", "Gt", "0")], [req("karpenter.azure.com/sku-gpu-count", "Gt", "0")],
+     []),
+    ([req("node.kubernetes.io/instance-type", "In", "m5.large", "inf2.xlarge", "c5.xlarge", minValues=3)],
+     [req("node.kubernetes.io/instance-type", "In", "Standard_D2s_v5", "Standard_F4s_v2", minValues=2)],
+     ["KAR-003", "KAR-005"]),
+    ([req("node.kubernetes.io/instance-type", "Exists", minValues=2)],
+     [req("node.kubernetes.io/instance-type", "Exists", minValues=2)], []),
+    ([req("topology.kubernetes.io/zone", "In", "us-east-1a", "us-east-1d")],
+     [req("topology.kubernetes.io/zone", "In", "eastus-1")], ["KAR-016"]),
+    ([req("topology.k8s.aws/zone-id", "In", "use1-az2")], [req("topology.kubernetes.io/zone", "In", "eastus-2")], []),
+    ([req("topology.kubernetes.io/region", "In", "us-east-1")], [req("topology.kubernetes.io/region", "In", "eastus")],
+     []),
+    ([req("karpenter.sh/capacity-type", "In", "spot", "reserved")], [req("karpenter.sh/capacity-type", "In", "spot")],
+     ["KAR-004"]),
+    ([req("karpenter.sh/capacity-type", "In", "reserved")], [], ["KAR-004"]),
+    ([req("karpenter.k8s.aws/instance-hypervisor", "In", "nitro")], [], ["KAR-002"]),
+    ([req("karpenter.k8s.aws/instance-something-new", "Exists")], [], ["KAR-002"]),
+    ([req("team", "In", "payments"), req("kubernetes.io/os", "In", "linux")],
+     [req("team", "In", "payments"), req("kubernetes.io/os", "In", "linux")], []),
+]
+
+
+@pytest.mark.parametrize("reqs,expected,expected_rules", REQUIREMENTS)
+def test_requirement_mapping(reqs, expected, expected_rules):
+    got_rules = []
+    out = map_requirements(reqs, WorkloadContext(location="eastus"),
+                           lambda rule, msg, *path, severity=None: got_rules.append(rule))
+    assert out == expected and got_rules == expected_rules
+
+
+# --- NodePool -------------------------------------------------------------------------------------
+
+NODE_POOL_V1 = """\
+apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata:
+  name: general
+  annotations: {kubernetes.io/description: general purpose}
+  resourceVersion: "12"
+spec:
+  template:
+    metadata:
+      labels: {team: web, karpenter.k8s.aws/ec2nodeclass-hash: "x"}
+    spec:
+      requirements:
+      - {key: kubernetes.io/arch, operator: In, values: [amd64]}
+      - {key: karpenter.k8s.aws/instance-category, operator: In, values: [c, m, r]}
+      - {key: karpenter.k8s.aws/instance-generation, operator: Gt, values: ["4"]}
+      - {key: karpenter.sh/capacity-type, operator: In, values: [spot, on-demand]}
+      - {key: topology.kubernetes.io/zone, operator: In, values: [us-east-1a, us-east-1b]}
+      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
+      taints: [{key: dedicated, value: web, effect: NoSchedule}]
+      expireAfter: 720h
+  disruption: {consolidationPolicy: WhenEmptyOrUnderutilized, consolidateAfter: 1m, budgets: [{nodes: 10%}]}
+  limits: {cpu: "1000", memory: 1000Gi}
+  weight: 10
+status: {resources: {cpu: "4"}}
+"""
+
+
+def test_v1_node_pool():
+    ctx, obj, res = only(NODE_POOL_V1)
+    assert res.outcome == "translated" and rules(res) == ["KAR-001", "KAR-002"]
+    (np,) = res.objects
+    check_nap(np)
+    assert np["metadata"] == {"name": "general", "annotations": {"kubernetes.io/description": "general purpose"}}
+    assert "status" not in np
+    assert np["spec"]["template"]["metadata"]["labels"] == {"team": "web"}
+    tspec = np["spec"]["template"]["spec"]
+    assert tspec["nodeClassRef"] == {"group": "karpenter.azure.com", "kind": "AKSNodeClass", "name": "default"}
+    assert tspec["requirements"] == [
+        AMD, req(SF, "In", "D", "E", "F"), req(SV, "In", "2", "5", "6"),
+        req("karpenter.sh/capacity-type", "In", "spot", "on-demand"),
+        req("topology.kubernetes.io/zone", "In", "eastus-1", "eastus-2")]
+    assert tspec["taints"] == [{"key": "dedicated", "value": "web", "effect": "NoSchedule"}]
+    assert tspec["expireAfter"] == "720h"
+    assert np["spec"]["disruption"] == yaml.safe_load(NODE_POOL_V1)["spec"]["disruption"]
+    assert (np["spec"]["limits"], np["spec"]["weight"]) == ({"cpu": "1000", "memory": "1000Gi"}, 10)
+    assert res.findings[0].line == obj.line("spec", "template", "spec", "requirements", 1)
+    assert ctx.cluster_requests == {"nodeAutoProvisioning"}
+
+
+def test_v1beta1_node_pool_is_converted():
+    text = """\
+apiVersion: karpenter.sh/v1beta1
+kind: NodePool
+metadata: {name: default}
+spec:
+  template:
+    spec:
+      requirements: [{key: karpenter.k8s.aws/instance-family, operator: In, values: [m5, r5]}]
+      nodeClassRef: {apiVersion: karpenter.k8s.aws/v1beta1, kind: EC2NodeClass, name: default}
+      kubelet: {maxPods: 50}
+  disruption: {consolidationPolicy: WhenUnderutilized, expireAfter: 168h}
+"""
+    _, obj, res = only(text)
+    assert rules(res) == ["KAR-001", "KAR-014", "KAR-006"]
+    (np,) = res.objects
+    check_nap(np)
+    assert np["spec"]["disruption"] == {"consolidationPolicy": "WhenEmptyOrUnderutilized", "consolidateAfter": "0s"}
+    assert np["spec"]["template"]["spec"]["expireAfter"] == "168h"
+    assert "kubelet" not in np["spec"]["template"]["spec"]
+    assert "consolidationPolicy, expireAfter" in res.findings[-1].message
+    assert res.findings[-1].line == obj.line("apiVersion")
+    assert np["spec"]["template"]["spec"]["requirements"] == [req(SF, "In", "D", "E"), req(SV, "In", "5")]
+
+
+@pytest.mark.parametrize("api_version,kind", [("karpenter.sh/v1alpha5", "Provisioner"),
+                                              ("karpenter.k8s.aws/v1alpha1", "AWSNodeTemplate"),
+                                              ("karpenter.sh/v1", "NodeClaim"), ("karpenter.sh/v1alpha5", "Machine")])
+def test_legacy_and_run_time_objects_are_dropped(api_version, kind):
+    _, obj, res = only(f"apiVersion: {api_version}\nkind: {kind}\nmetadata: {{name: x}}\n")
+    assert res.outcome == "dropped" and rules(res) == ["KAR-018"] and res.findings[0].line == 1
+
+
+def test_other_kinds_are_not_our_concern():
+    assert only("apiVersion: example.com/v1\nkind: NodePool\nmetadata: {name: x}\n")[2] is None
+    assert only("apiVersion: karpenter.sh/v1\nkind: NodeOverlay\nmetadata: {name: x}\n")[2] is None
+
+
+# --- EC2NodeClass ---------------------------------------------------------------------------------
+
+NODE_CLASSES = [
+    # (spec, expected AKSNodeClass spec, rules)
+    ({"amiSelectorTerms": [{"alias": "al2023@latest"}], "role": "KarpenterNodeRole",
+      "subnetSelectorTerms": [{"tags": {"a": "b"}}], "securityGroupSelectorTerms": [{"tags": {"a": "b"}}]},
+     {"imageFamily": "AzureLinux"}, ["KAR-012", "KAR-011", "KAR-011"]),
+    ({"amiFamily": "Ubuntu", "instanceProfile": "p"}, {"imageFamily": "Ubuntu"}, ["KAR-012"]),
+    ({"amiFamily": "AL2"}, {"imageFamily": "AzureLinux"}, []),
+    ({}, {"imageFamily": "AzureLinux"}, []),
+    ({"amiSelectorTerms": [{"alias": "bottlerocket@latest"}],
+      "blockDeviceMappings": [{"deviceName": "/dev/xvda", "ebs": {"volumeSize": "4Gi"}},
+                              {"deviceName": "/dev/xvdb", "ebs": {"volumeSize": "100Gi"}}]},
+     {"imageFamily": "AzureLinux", "osDiskSizeGB": 108}, ["KAR-008", "KAR-010"]),
+    ({"amiFamily": "Custom", "amiSelectorTerms": [{"id": "ami-123"}], "userData": "#!/bin/bash"},
+     {"imageFamily": "AzureLinux"}, ["KAR-007", "KAR-007"]),
+    ({"amiSelectorTerms": [{"alias": "al2@latest"}, {"name": "my-ami-*"}]}, {"imageFamily": "AzureLinux"},
+     ["KAR-007"]),
+    ({"amiSelectorTerms": [{"alias": "al2023@v20240625"}]}, {"imageFamily": "AzureLinux"}, ["KAR-008"]),
+    ({"amiSelectorTerms": [{"alias": "windows2019@latest"}], "metadataOptions": {"httpTokens": "required"}},
+     {"imageFamily": "Windows2022"}, ["KAR-008", "KAR-013"]),
+    ({"blockDeviceMappings": [{"deviceName": "/dev/sdf", "rootVolume": True,
+                               "ebs": {"volumeSize": "3000Gi", "encrypted": True, "kmsKeyID": "k"}},
+                              {"deviceName": "/dev/xvda", "ebs": {"volumeSize": "20Gi"}}]},
+     {"imageFamily": "AzureLinux", "osDiskSizeGB": 2048}, ["KAR-010", "KAR-010", "KAR-009"]),
+    ({"blockDeviceMappings": [{"deviceName": "/dev/xvda", "ebs": {"volumeSize": "20Gi"}}]},
+     {"imageFamily": "AzureLinux", "osDiskSizeGB": 30}, ["KAR-009"]),
+    ({"blockDeviceMappings": [{"deviceName": "/dev/xvda", "ebs": {"volumeSize": "100G"}}]},
+     {"imageFamily": "AzureLinux", "osDiskSizeGB": 100}, []),
+    ({"kubelet": {"maxPods": 300, "imageGCHighThresholdPercent": 85, "systemReserved": {"cpu": "100m"}}},
+     {"imageFamily": "AzureLinux", "maxPods": 250, "kubelet": {"imageGCHighThresholdPercent": 85}},
+     ["KAR-014", "KAR-014"]),
+    ({"tags": {"team": "web", "karpenter.sh/discovery": "c"}},
+     {"imageFamily": "AzureLinux", "tags": {"team": "web"}}, ["KAR-015"]),
+    ({"instanceStorePolicy": "RAID0", "detailedMonitoring": True, "somethingNew": 1},
+     {"imageFamily": "AzureLinux"}, ["KAR-015", "KAR-010", "KAR-015"]),
+]
+
+
+@pytest.mark.parametrize("spec,expected,expected_rules", NODE_CLASSES)
+def test_node_classes(spec, expected, expected_rules):
+    doc = {"apiVersion": "karpenter.k8s.aws/v1", "kind": "EC2NodeClass",
+           "metadata": {"name": "default", "labels": {"a": "b"}, "uid": "x"}, "spec": spec}
+    ctx, obj, res = only(yaml.safe_dump(doc, sort_keys=False))
+    assert res.outcome == "translated" and rules(res) == expected_rules
+    (nc,) = res.objects
+    check_nap(nc)
+    assert nc["metadata"] == {"name": "default", "labels": {"a": "b"}} and nc["spec"] == expected
+    assert all(f.line and f.file == "in.yaml" for f in res.findings)
+    assert ctx.cluster_requests == {"nodeAutoProvisioning"}
+
+
+def test_v1beta1_node_class():
+    _, _, res = only("apiVersion: karpenter.k8s.aws/v1beta1\nkind: EC2NodeClass\nmetadata: {name: d}\n"
+                     "spec: {amiFamily: Ubuntu, role: r}\n")
+    assert res.objects[0]["spec"] == {"imageFamily": "Ubuntu"} and rules(res) == ["KAR-012"]
+
+
+# --- workloads selecting Karpenter AWS labels ----------------------------------------------------
+
+DEPLOY = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      nodeSelector: SELECTOR
+      affinity:
+        nodeAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+          - weight: 10
+            preference:
+              matchExpressions: [{key: karpenter.k8s.aws/instance-gpu-name, operator: In, values: [t4]}]
+      containers: [{name: web, image: nginx}]
+"""
+
+
+def test_node_selection_on_karpenter_labels():
+    text = DEPLOY.replace("SELECTOR", "{karpenter.k8s.aws/instance-cpu: '4', karpenter.k8s.aws/instance-category: c,"
+                                      " kubernetes.io/os: linux}")
+    _, obj, res = only(text)
+    assert res.outcome == "translated" and rules(res) == ["KAR-001", "KAR-017"]
+    assert res.findings[0].line == obj.line("spec", "template", "spec", "nodeSelector")
+    spec = res.objects[0]["spec"]["template"]["spec"]
+    # single-valued results stay node selectors; multi-valued ones become required node affinity
+    assert spec["nodeSelector"] == {"kubernetes.io/os": "linux", "karpenter.azure.com/sku-cpu": "4"}
+    aff = spec["affinity"]["nodeAffinity"]
+    assert aff["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"] == [
+        {"matchExpressions": [req(SF, "In", "D", "F")]}]
+    assert aff["preferredDuringSchedulingIgnoredDuringExecution"][0]["preference"]["matchExpressions"] == [
+        req("karpenter.azure.com/sku-gpu-name", "In", "T4")]
+    validate_core(res.objects[0])
+
+
+@pytest.mark.parametrize("selector", ["{kubernetes.io/os: linux}", "{topology.kubernetes.io/zone: us-east-1a}"])
+def test_workloads_without_karpenter_labels_are_not_our_concern(selector):
+    text = DEPLOY.replace("SELECTOR", selector).replace("karpenter.k8s.aws/instance-gpu-name", "gpu")
+    assert only(text)[2] is None
+
+
+# --- catalogue, data, corpus -----------------------------------------------------------------------
+
+def test_rule_catalogue_shape():
+    raw = yaml.safe_load((DATA / "rules" / "karpenter.yaml").read_text())["rules"]
+    assert set(raw) == KAR_RULES
+    for rid, r in raw.items():
+        assert re.fullmatch(r"KAR-\d{3}", rid) and r["area"] == "compute"
+
+
+def test_every_emitted_rule_is_catalogued_and_every_rule_is_emitted():
+    ids = set(re.findall(r'"(KAR-\d{3})"', (SRC / "karpenter.py").read_text()))
+    for table in DATA.glob("karpenter_*.csv"):
+        ids |= set(re.findall(r"\bKAR-\d{3}\b", table.read_text()))
+    assert ids == KAR_RULES
+
+
+def test_every_rule_is_triggered_by_a_test():
+    text = Path(__file__).read_text().split("def test_rule_catalogue_shape")[0]
+    assert set(re.findall(r'"(KAR-\d{3})"', text)) >= KAR_RULES, KAR_RULES - set(re.findall(r'"(KAR-\d{3})"', text))
+
+
+def test_data_tables_have_provenance():
+    tables = sorted(DATA.glob("karpenter_*.csv"))
+    assert {t.name for t in tables} == {"karpenter_requirement_keys.csv", "karpenter_gpu_names.csv",
+                                        "karpenter_ami_families.csv", "karpenter_nodeclass_fields.csv"}
+    for t in tables:
+        assert t.read_text().startswith("# provenance:"), t.name
+
+
+def test_translator_does_not_import_pulumi():
+    assert not re.search(r"^\s*(import|from)\s+pulumi", (SRC / "karpenter.py").read_text(), re.M)
+
+
+def test_karpenter_corpus():
+    objs = load_corpus(corpus_files())
+    ctx = WorkloadContext(location="eastus")
+    counts = {"NodePool": 0, "EC2NodeClass": 0}
+    for o in objs:
+        res = translate(o, ctx)
+        if (o.group, o.kind) in (("karpenter.sh", "NodePool"), ("karpenter.k8s.aws", "EC2NodeClass")):
+            counts[o.kind] += 1
+            assert res is not None and res.outcome == "translated", o.ref()
+            check_nap(res.objects[0])
+        if res is not None:
+            assert {f.rule_id for f in res.findings} <= KAR_RULES
+            assert all(f.file == o.file and f.line for f in res.findings)
+            for new in res.objects:
+                validate_core(new)
+    assert counts["NodePool"] >= 27 and counts["EC2NodeClass"] >= 26
+    assert ctx.cluster_requests == {"nodeAutoProvisioning"}
+
+
+def test_whole_corpus_never_raises():
+    ctx = WorkloadContext(location="eastus")
+    for o in load_corpus(corpus_files(None)):
+        res = translate(o, ctx)
+        assert res is None or res.outcome in ("translated", "passthrough", "dropped")

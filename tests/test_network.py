@@ -1,0 +1,506 @@
+"""Security groups for pods → NetworkPolicy, the Amazon VPC CNI (translators/network.py)."""
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from translators.errors import InputError
+from translators.findings import catalogue
+from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests, split_objects
+from translators.network import (DNS_RULE, INDEX_KEY, NETWORK_TRANSLATORS, clean_selector, index_network, prepare,
+                                 private_range, selector_matches, sgp_label_key)
+from translators.refdata import DATA
+from translators.yamlsource import load_documents
+
+from conftest import CORPUS  # noqa: E402
+
+SRC = Path(__file__).resolve().parents[1] / "translators"
+DNS = json.loads(json.dumps(DNS_RULE))
+
+SGP = """\
+apiVersion: vpcresources.k8s.aws/v1beta1
+kind: SecurityGroupPolicy
+metadata:
+  name: database-pod-sg
+  namespace: database
+  labels: {team: data}
+spec:
+  podSelector:
+    matchLabels: {app: postgres, tier: database}
+  securityGroups:
+    groupIds:
+    - sg-0a1b2c3d4e5f6a7b8
+    - sg-1a2b3c4d5e6f7a8b9
+"""
+APP_SGP = """\
+---
+apiVersion: vpcresources.k8s.aws/v1beta1
+kind: SecurityGroupPolicy
+metadata: {name: app-tier, namespace: application}
+spec:
+  podSelector: {matchLabels: {tier: application}}
+  securityGroups: {groupIds: [sg-app]}
+"""
+
+
+def load(text: str) -> list[K8sObject]:
+    return [o for d in load_documents(textwrap.dedent(text), "in.yaml") for o in split_objects(d)]
+
+
+def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
+    for t in NETWORK_TRANSLATORS:
+        res = t(obj, ctx)
+        if res is not None:
+            return res
+    return None
+
+
+def run(text: str, groups: list[dict] | None = None, do_prepare: bool = True):
+    ctx = WorkloadContext(options={"securityGroups": {"SecurityGroups": groups}} if groups is not None else {})
+    objs = load(text)
+    if do_prepare:
+        prepare(objs, ctx)
+    return ctx, [(o, translate(o, ctx)) for o in objs]
+
+
+def first(text: str, groups: list[dict] | None = None):
+    ctx, pairs = run(text, groups)
+    return (ctx, *pairs[0])
+
+
+def rules(res: Translation | None) -> list[str]:
+    return [f.rule_id for f in res.findings] if res else []
+
+
+def validate(policy: dict) -> dict:
+    kubernetes_validate.validate(policy, "1.31", strict=True)
+    return policy
+
+
+def sg(gid: str, ingress: list[dict] | None = None, egress: list[dict] | None = None) -> dict:
+    """One SecurityGroups[] entry in `aws ec2 describe-security-groups` shape."""
+    return {"GroupId": gid, "GroupName": gid, "Description": "d", "VpcId": "vpc-1", "OwnerId": "123456789012",
+            "IpPermissions": ingress or [], "IpPermissionsEgress": egress or []}
+
+
+def perm(proto: str = "tcp", lo: int | None = None, hi: int | None = None, cidrs=(), cidrs6=(), groups=(),
+         prefix_lists=()) -> dict:
+    p = {"IpProtocol": proto, "IpRanges": [{"CidrIp": c} for c in cidrs],
+         "Ipv6Ranges": [{"CidrIpv6": c} for c in cidrs6], "PrefixListIds": [{"PrefixListId": x} for x in prefix_lists],
+         "UserIdGroupPairs": [{"GroupId": g, "UserId": "123456789012"} for g in groups]}
+    if lo is not None:
+        p.update(FromPort=lo, ToPort=hi if hi is not None else lo)
+    return p
+
+
+# --- SecurityGroupPolicy without security group data: default deny --------------------------------
+
+def test_default_deny_without_security_groups():
+    _, obj, res = first(SGP)
+    assert res.outcome == "translated"
+    (policy,) = res.objects
+    assert validate(policy) == {
+        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+        "metadata": {"name": "database-pod-sg", "namespace": "database", "labels": {"team": "data"},
+                     "annotations": {"networking.eks-to-aks.io/security-groups":
+                                     "sg-0a1b2c3d4e5f6a7b8,sg-1a2b3c4d5e6f7a8b9"}},
+        "spec": {"podSelector": {"matchLabels": {"app": "postgres", "tier": "database"}},
+                 "policyTypes": ["Ingress", "Egress"], "ingress": [], "egress": [DNS]},
+    }
+    (f,) = res.findings
+    assert f.rule_id == "NET-001" and f.severity == "high" and f.line == obj.line("spec", "securityGroups", "groupIds")
+    assert "sg-0a1b2c3d4e5f6a7b8, sg-1a2b3c4d5e6f7a8b9" in f.message
+
+
+def test_dns_rule_targets_aks_coredns():
+    assert DNS["to"][0]["podSelector"] == {"matchLabels": {"k8s-app": "kube-dns"}}
+    assert sorted((p["protocol"], p["port"]) for p in DNS["ports"]) == [("TCP", 53), ("UDP", 53)]
+
+
+# --- security group rules → ingress/egress --------------------------------------------------------
+
+DB, SSH = "sg-0a1b2c3d4e5f6a7b8", "sg-1a2b3c4d5e6f7a8b9"
+APP_PEER = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "application"}},
+            "podSelector": {"matchLabels": {"tier": "application"}}}
+SELF_PEER = {"podSelector": {"matchLabels": {"app": "postgres", "tier": "database"}}}
+
+RULE_CASES = [
+    # (inbound permission, expected ingress rules, expected findings besides NET-002)
+    (perm("tcp", 5432, groups=["sg-app"]), [{"from": [APP_PEER], "ports": [{"protocol": "TCP", "port": 5432}]}], []),
+    (perm("tcp", 5432, groups=[DB]), [{"from": [SELF_PEER], "ports": [{"protocol": "TCP", "port": 5432}]}], []),
+    (perm("tcp", 8000, 8100, cidrs=["203.0.113.0/24"]),
+     [{"from": [{"ipBlock": {"cidr": "203.0.113.0/24"}}],
+       "ports": [{"protocol": "TCP", "port": 8000, "endPort": 8100}]}],
+     []),
+    (perm("udp", 0, 65535, cidrs6=["2001:db8::/32"]),
+     [{"from": [{"ipBlock": {"cidr": "2001:db8::/32"}}], "ports": [{"protocol": "UDP"}]}], []),
+    (perm("6", 443, cidrs=["0.0.0.0/0", "198.51.100.7/32"]), [{"ports": [{"protocol": "TCP", "port": 443}]}], []),
+    (perm("-1", cidrs=["0.0.0.0/0"]), [{}], []),
+    (perm("132", cidrs6=["::/0"]), [{"ports": [{"protocol": "SCTP"}]}], []),
+    (perm("tcp", 22, cidrs=["10.0.0.0/16", "10.0.1.9/24"]),
+     [{"from": [{"ipBlock": {"cidr": "10.0.0.0/16"}}, {"ipBlock": {"cidr": "10.0.1.0/24"}}],
+       "ports": [{"protocol": "TCP", "port": 22}]}], ["NET-006", "NET-006"]),
+    (perm("tcp", 5432, groups=["sg-bastion"]), [], ["NET-005"]),
+    (perm("tcp", 5432, groups=["sg-bastion", "sg-app"]),
+     [{"from": [APP_PEER], "ports": [{"protocol": "TCP", "port": 5432}]}], ["NET-005"]),
+    (perm("icmp", -1, cidrs=["0.0.0.0/0"]), [], ["NET-007"]),
+    (perm("47", cidrs=["0.0.0.0/0"]), [], ["NET-007"]),
+    (perm("tcp", 443, prefix_lists=["pl-63a5400a"]), [], ["NET-007"]),
+    (perm("tcp", 443, cidrs=["not-a-cidr"]), [], ["NET-007"]),
+]
+
+
+@pytest.mark.parametrize("permission,ingress,extra", RULE_CASES)
+def test_inbound_rule_table(permission, ingress, extra):
+    groups = [sg(DB, [permission]), sg(SSH), sg("sg-app")]
+    _, obj, res = first(SGP + APP_SGP, groups)
+    policy = validate(res.objects[0])
+    assert policy["spec"]["ingress"] == ingress
+    assert policy["spec"]["egress"] == [DNS]  # no outbound rules: only DNS
+    assert sorted(rules(res)) == sorted(["NET-002", *extra])
+    assert all(f.line == obj.line("spec", "securityGroups", "groupIds", 0) for f in res.findings
+               if f.rule_id != "NET-002")
+
+
+def test_outbound_rules_and_dns():
+    groups = [sg(DB, egress=[perm("tcp", 5432, groups=[DB]), perm("tcp", 443, cidrs=["0.0.0.0/0"])]),
+              sg(SSH, egress=[perm("tcp", 443, cidrs=["0.0.0.0/0"])])]
+    _, _, res = first(SGP, groups)
+    egress = validate(res.objects[0])["spec"]["egress"]
+    assert egress == [{"to": [SELF_PEER], "ports": [{"protocol": "TCP", "port": 5432}]},
+                      {"ports": [{"protocol": "TCP", "port": 443}]}, DNS]  # duplicates merged
+    assert rules(res) == ["NET-002"] and "0 ingress and 2 egress rules" in res.findings[0].message
+
+
+def test_unrestricted_egress_needs_no_dns_rule():
+    _, _, res = first(SGP, [sg(DB, egress=[perm("-1", cidrs=["0.0.0.0/0"])]), sg(SSH)])
+    assert validate(res.objects[0])["spec"]["egress"] == [{}]
+
+
+def test_group_missing_from_export():
+    _, obj, res = first(SGP, [sg(DB, [perm("tcp", 5432, cidrs=["192.0.2.0/24"])])])
+    assert rules(res) == ["NET-003", "NET-002"]
+    assert res.findings[0].line == obj.line("spec", "securityGroups", "groupIds", 1) and SSH in res.findings[0].message
+    assert res.findings[0].severity == "high"
+
+
+def test_a_list_of_groups_is_accepted_too():
+    ctx = WorkloadContext(options={"securityGroups": [sg(DB), sg(SSH)]})
+    res = translate(load(SGP)[0], ctx)
+    assert rules(res) == ["NET-002"]
+
+
+def test_peers_need_the_whole_estate():
+    groups = [sg(DB, [perm("tcp", 5432, groups=["sg-app"])]), sg(SSH), sg("sg-app")]
+    _, pairs = run(SGP + APP_SGP, groups, do_prepare=False)  # app-tier not seen yet
+    assert pairs[0][1].objects[0]["spec"]["ingress"] == [] and "NET-005" in rules(pairs[0][1])
+    _, pairs = run(SGP + APP_SGP, groups)
+    assert pairs[0][1].objects[0]["spec"]["ingress"][0]["from"] == [APP_PEER]
+
+
+# --- service account selectors -----------------------------------------------------------------------
+
+SA_TEXT = """\
+apiVersion: vpcresources.k8s.aws/v1beta1
+kind: SecurityGroupPolicy
+metadata: {name: api-sg, namespace: shop}
+spec:
+  serviceAccountSelector: {matchLabels: {role: api}}
+  podSelector: {matchExpressions: [{key: app, operator: In, values: [api, worker]}]}
+  securityGroups: {groupIds: [sg-api]}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: api, namespace: shop, labels: {role: api}}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: batch, namespace: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {serviceAccountName: api, containers: [{name: api, image: nginx}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec: {serviceAccountName: api, containers: [{name: web, image: nginx}]}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: report, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: worker}}
+    spec: {serviceAccountName: batch, containers: [{name: r, image: nginx}]}
+"""
+
+
+def test_service_account_selector_becomes_a_label():
+    _, pairs = run(SA_TEXT)
+    res = pairs[0][1]
+    policy = validate(res.objects[0])
+    assert policy["spec"]["podSelector"] == {
+        "matchLabels": {"sgp.eks-to-aks.io/api-sg": "true"},
+        "matchExpressions": [{"key": "app", "operator": "In", "values": ["api", "worker"]}]}
+    assert rules(res) == ["NET-001", "NET-004"]
+    assert "added to Deployment/shop/api)" in res.findings[1].message
+    api, web, job = (pairs[i][1] for i in (3, 4, 5))
+    assert api.outcome == "translated" and rules(api) == ["NET-004"]
+    labels = api.objects[0]["spec"]["template"]["metadata"]["labels"]
+    assert labels == {"app": "api", "sgp.eks-to-aks.io/api-sg": "true"}
+    assert api.objects[0]["spec"]["selector"] == {"matchLabels": {"app": "api"}}  # selectors are immutable: untouched
+    assert web is None  # right service account, but the podSelector does not match (ANDed)
+    assert job is None  # matching pod labels, but its service account lacks role=api
+    assert pairs[1][1] is None and pairs[2][1] is None
+
+
+def test_service_account_selector_without_workloads():
+    _, _, res = first(SA_TEXT.split("---")[0])
+    assert "no workload in the input runs as a matching ServiceAccount" in res.findings[-1].message
+
+
+def test_policy_selecting_nothing_is_dropped():
+    _, _, res = first("""\
+    apiVersion: vpcresources.k8s.aws/v1beta1
+    kind: SecurityGroupPolicy
+    metadata: {name: empty}
+    spec: {securityGroups: {groupIds: [sg-1]}}
+    """)
+    assert res.outcome == "dropped" and rules(res) == ["NET-012"]
+
+
+@pytest.mark.parametrize("selector,labels,match", [
+    ({"matchLabels": {"a": "1"}}, {"a": "1", "b": "2"}, True),
+    ({"matchLabels": {"a": "1"}}, {"a": "2"}, False),
+    ({"matchLabels": {"on": True}}, {"on": "true"}, True),
+    ({"matchExpressions": [{"key": "a", "operator": "In", "values": ["1", "2"]}]}, {"a": "2"}, True),
+    ({"matchExpressions": [{"key": "a", "operator": "NotIn", "values": ["1"]}]}, {}, True),
+    ({"matchExpressions": [{"key": "a", "operator": "Exists"}]}, {"b": "1"}, False),
+    ({"matchExpressions": [{"key": "a", "operator": "DoesNotExist"}]}, {"b": "1"}, True),
+    ({"matchExpressions": [{"key": "a", "operator": "Bogus"}]}, {"a": "1"}, False),
+    ({}, {"x": "y"}, True),
+    (None, {}, False),
+])
+def test_selector_matches(selector, labels, match):
+    assert selector_matches(selector, labels) is match
+
+
+def test_clean_selector_and_label_keys():
+    assert clean_selector({"matchLabels": {"v": 1, "on": True}, "other": 1}) == \
+        {"matchLabels": {"v": "1", "on": "true"}}
+    assert sgp_label_key("web") == "sgp.eks-to-aks.io/web"
+    long = sgp_label_key("x" * 100)
+    assert len(long.split("/", 1)[1]) <= 63 and long != sgp_label_key("x" * 99)
+    validate({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "n"},
+              "spec": {"podSelector": {"matchLabels": {long: "true"}}}})
+
+
+# --- VPC CNI, NetworkPolicies, workloads -------------------------------------------------------------
+
+@pytest.mark.parametrize("doc,rule,anchor", [
+    ({"apiVersion": "crd.k8s.amazonaws.com/v1alpha1", "kind": "ENIConfig", "metadata": {"name": "us-west-2a"},
+      "spec": {"subnet": "subnet-0a1b", "securityGroups": ["sg-1"]}}, "NET-008", "subnet-0a1b"),
+    ({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "aws-node", "namespace": "kube-system"},
+      "spec": {"template": {"spec": {"containers": [{"name": "aws-node", "image": "x"}]}}}}, "NET-009", "VPC CNI"),
+    ({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "amazon-vpc-cni", "namespace": "kube-system"},
+      "data": {"warm-ip-target": "1", "enable-network-policy-controller": "false"}}, "NET-010", "warm-ip-target=1"),
+    ({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+      "metadata": {"name": "eniconfigs.crd.k8s.amazonaws.com"}}, "NET-009", "CRD"),
+    ({"apiVersion": "networking.k8s.aws/v1alpha1", "kind": "PolicyEndpoint",
+      "metadata": {"name": "p", "namespace": "a"}},
+     "NET-009", "network policy controller"),
+])
+def test_vpc_cni_objects_are_dropped(doc, rule, anchor):
+    _, _, res = first(yaml.safe_dump(doc))
+    assert res.outcome == "dropped" and res.objects == [] and rules(res) == [rule]
+    assert anchor in res.findings[0].message
+
+
+def test_same_names_elsewhere_are_not_ours():
+    for doc in ({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "aws-node", "namespace": "default"},
+                 "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "x"}]}}}},
+                {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "amazon-vpc-cni", "namespace": "app"}}):
+        assert first(yaml.safe_dump(doc))[2] is None
+
+
+def test_network_policy_passthrough():
+    text = """\
+    apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata: {name: np, namespace: web}
+    spec:
+      podSelector: {}
+      policyTypes: [Ingress, Egress]
+      ingress:
+      - from:
+        - ipBlock: {cidr: 10.0.0.0/16, except: [10.0.5.0/24]}
+        - ipBlock: {cidr: 203.0.113.0/24}
+      egress:
+      - to:
+        - ipBlock: {cidr: 0.0.0.0/0}
+        - ipBlock: {cidr: 100.64.0.0/16}
+    """
+    _, obj, res = first(text)
+    assert res.outcome == "passthrough" and res.objects == [obj.obj] and res.objects[0] is not obj.obj
+    assert rules(res) == ["NET-006", "NET-006"]
+    assert [f.line for f in res.findings] == [obj.line("spec", "ingress", 0, "from", 0, "ipBlock", "cidr"),
+                                              obj.line("spec", "egress", 0, "to", 1, "ipBlock", "cidr")]
+
+
+@pytest.mark.parametrize("cidr,private", [("10.1.0.0/16", True), ("172.20.0.0/16", True), ("192.168.1.0/24", True),
+                                          ("100.64.0.0/10", True), ("fd00::/8", True), ("0.0.0.0/0", False),
+                                          ("::/0", False), ("8.8.8.8/32", False), ("bogus", False)])
+def test_private_range(cidr, private):
+    assert private_range(cidr) is private
+
+
+def test_pod_eni_resources_are_removed():
+    text = """\
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: db, namespace: database}
+    spec:
+      template:
+        spec:
+          containers:
+          - name: db
+            image: postgres:15
+            resources:
+              requests: {cpu: 500m, vpc.amazonaws.com/pod-eni: "1"}
+              limits: {vpc.amazonaws.com/pod-eni: "1"}
+          - name: win
+            image: mcr.microsoft.com/windows/servercore/iis
+            resources: {limits: {vpc.amazonaws.com/PrivateIPv4Address: 1}}
+    """
+    _, obj, res = first(text)
+    assert res.outcome == "translated" and rules(res) == ["NET-011", "NET-011", "NET-011"]
+    db, win = res.objects[0]["spec"]["template"]["spec"]["containers"]
+    assert db["resources"] == {"requests": {"cpu": "500m"}} and win["resources"] == {}
+    assert res.findings[0].line == obj.line("spec", "template", "spec", "containers", 0, "resources", "requests",
+                                            "vpc.amazonaws.com/pod-eni")
+    plain = text.replace(', vpc.amazonaws.com/pod-eni: "1"', "").replace(
+        'limits: {vpc.amazonaws.com/pod-eni: "1"}', "limits: {cpu: 1}").replace(
+        "{limits: {vpc.amazonaws.com/PrivateIPv4Address: 1}}", "{}")
+    assert first(plain)[2] is None
+
+
+def test_index_is_json_safe():
+    idx = index_network(load(SA_TEXT + "---\n" + SGP))
+    assert json.loads(json.dumps(idx)) == idx and idx["complete"] is True
+    assert idx["policies"]["shop/api-sg"]["groups"] == ["sg-api"]
+    assert idx["serviceAccounts"] == {"shop/api": {"role": "api"}, "shop/batch": {}}
+    assert [w["ref"] for w in idx["workloads"]] == ["Deployment/shop/api", "Deployment/shop/web", "Job/shop/report"]
+    ctx = WorkloadContext()
+    translate(load(SGP)[0], ctx)
+    idx = ctx.options[INDEX_KEY]
+    assert idx["complete"] is False and "database/database-pod-sg" in idx["policies"]
+
+
+def test_translation_leaves_the_input_alone():
+    objs = load(SA_TEXT)
+    before = copy.deepcopy([o.obj for o in objs])
+    ctx = WorkloadContext()
+    prepare(objs, ctx)
+    for o in objs:
+        translate(o, ctx)
+    assert [o.obj for o in objs] == before
+
+
+# --- catalogue, data, purity ------------------------------------------------------------------------
+
+NETWORK_RULES = {rid for rid in catalogue() if rid.startswith("NET-")}
+
+
+def test_rule_catalogue_shape():
+    raw = yaml.safe_load((DATA / "rules" / "networking.yaml").read_text())["rules"]
+    assert set(raw) == NETWORK_RULES
+    for rid, r in raw.items():
+        assert re.fullmatch(r"NET-\d{3}", rid) and r["area"] == "networking"
+        assert r["severity"] in ("high", "medium", "low", "info") and r["remediation"].strip()
+
+
+def test_every_emitted_rule_is_catalogued():
+    ids = set(re.findall(r'"(NET-\d{3})"', (SRC / "network.py").read_text()))
+    for table in DATA.glob("network_*.csv"):
+        ids |= set(re.findall(r"\bNET-\d{3}\b", table.read_text().split("\n", 1)[1]))
+    assert ids <= NETWORK_RULES
+
+
+def test_every_rule_is_triggered_by_a_test():
+    text = Path(__file__).read_text()
+    triggered = set(re.findall(r'"(NET-\d{3})"', text.split("def test_rule_catalogue_shape")[0]))
+    assert triggered >= NETWORK_RULES, NETWORK_RULES - triggered
+
+
+def test_data_tables_have_provenance():
+    tables = sorted(DATA.glob("network_*.csv"))
+    assert {t.name for t in tables} == {"network_aws_objects.csv", "network_aws_pod_resources.csv",
+                                        "network_sg_protocols.csv"}
+    for t in tables:
+        assert t.read_text().startswith("# provenance:"), t.name
+
+
+def test_translator_does_not_import_pulumi():
+    assert not re.search(r"^\s*(import|from)\s+pulumi", (SRC / "network.py").read_text(), re.M)
+
+
+# --- corpus -------------------------------------------------------------------------------------------
+
+CATEGORIES = ("security-group-policy", "aws-integrations", "apps")
+
+
+def corpus_objects() -> list[K8sObject]:
+    assert CORPUS.is_dir(), f"shared corpus missing at {CORPUS}"
+    with (CORPUS / "PROVENANCE.tsv").open(encoding="utf-8", newline="") as fh:
+        paths = [CORPUS / r["path"] for r in csv.DictReader(fh, delimiter="\t") if r["category"] in CATEGORIES]
+    assert len(paths) >= 30
+    objs: list[K8sObject] = []
+    for p in paths:
+        try:
+            objs += load_manifests([p])
+        except InputError:
+            continue
+    return objs
+
+
+@pytest.mark.parametrize("with_groups", [False, True])
+def test_corpus(with_groups):
+    objs = corpus_objects()
+    groups = [sg(g, [perm("tcp", 5432, groups=[g]), perm("tcp", 443, cidrs=["10.0.0.0/8"])],
+                 [perm("-1", cidrs=["0.0.0.0/0"])])
+              for o in objs if o.kind == "SecurityGroupPolicy"
+              for g in o.obj["spec"]["securityGroups"]["groupIds"]]
+    ctx = WorkloadContext(options={"securityGroups": {"SecurityGroups": groups}} if with_groups else {})
+    prepare(objs, ctx)
+    policies = dropped = 0
+    for o in objs:
+        res = translate(o, ctx)
+        if res is None:
+            continue
+        assert {f.rule_id for f in res.findings} <= NETWORK_RULES
+        assert all(f.file == o.file and f.line for f in res.findings)
+        if o.kind == "SecurityGroupPolicy":
+            policies += 1
+            assert res.outcome == "translated" and res.objects[0]["kind"] == "NetworkPolicy", o.ref()
+        for new in res.objects:
+            if new["kind"] == "NetworkPolicy":
+                validate(new)
+        dropped += res.outcome == "dropped"
+    assert policies >= 5 and dropped >= 6

@@ -1,0 +1,119 @@
+"""The manifests pipeline: accounting, chaining, safety net for AWS-only kinds, ordering, validity."""
+from __future__ import annotations
+
+import csv
+import textwrap
+
+import kubernetes_validate
+import pytest
+
+from conftest import CORPUS
+from translators.errors import InputError
+from translators.k8s import K8sObject, WorkloadContext, load_manifests, split_objects
+from translators.workloads import translate_workloads
+from translators.yamlsource import load_documents
+
+MANIFEST_CATEGORIES = ("storage", "load-balancing", "secrets", "security-group-policy", "karpenter",
+                       "aws-integrations", "apps")
+
+
+def objs(text: str) -> list[K8sObject]:
+    out = []
+    for doc in load_documents(textwrap.dedent(text), "in.yaml"):
+        out += split_objects(doc)
+    return out
+
+
+def ctx() -> WorkloadContext:
+    return WorkloadContext(registry_login_server="acrshop12345678.azurecr.io", key_vault_name="kv-shop-1234",
+                           location="eastus", zones=["1", "2", "3"])
+
+
+def test_counts_add_up_and_portable_objects_pass_through():
+    plan = translate_workloads(objs("""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: settings, namespace: shop}
+        data: {LOG_LEVEL: info}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: shop}
+        """), ctx())
+    assert plan.counts == {"translated": 0, "passthrough": 2, "dropped": 0}
+    assert [o["kind"] for o in plan.objects] == ["Namespace", "ConfigMap"]  # Namespaces first
+    assert plan.objects[1]["data"] == {"LOG_LEVEL": "info"}
+
+
+def test_unknown_aws_custom_resource_is_dropped_with_a_finding():
+    plan = translate_workloads(objs("""
+        apiVersion: widgets.services.k8s.aws/v1alpha1
+        kind: Widget
+        metadata: {name: w, namespace: shop}
+        spec: {size: 3}
+        """), ctx())
+    assert plan.counts["dropped"] == 1 and plan.objects == []
+    (f,) = [f for f in plan.findings if f.rule_id == "INP-003"]
+    assert f.file == "in.yaml" and f.line == 2 and "Widget/shop/w" in f.message
+
+
+def test_conflicting_duplicates_keep_the_first_and_report():
+    plan = translate_workloads(objs("""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: a, namespace: x}
+        data: {k: "1"}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: a, namespace: x}
+        data: {k: "2"}
+        """), ctx())
+    assert [o["data"]["k"] for o in plan.objects] == ["1"]
+    assert [f.line for f in plan.findings if f.rule_id == "INP-004"] == [7]
+
+
+def test_example_estate_every_object_accounted_for(example_plan):
+    wl = example_plan.workloads
+    assert wl is not None
+    assert sum(wl.counts.values()) == len(wl.results) == 73
+    assert all(r.outcome in ("translated", "passthrough", "dropped") for r in wl.results)
+    assert all(r.findings for r in wl.results if r.outcome == "dropped"), "a drop without a finding"
+
+
+def _manifest_paths() -> list[str]:
+    assert (CORPUS / "PROVENANCE.tsv").is_file(), f"shared corpus missing at {CORPUS}"
+    with (CORPUS / "PROVENANCE.tsv").open(encoding="utf-8", newline="") as fh:
+        return [r["path"] for r in csv.DictReader(fh, delimiter="\t") if r["category"] in MANIFEST_CATEGORIES]
+
+
+@pytest.mark.parametrize("rel", _manifest_paths())
+def test_corpus_manifest_file(rel):
+    try:
+        objects = load_manifests([CORPUS / rel])
+    except InputError as err:  # placeholders / docs fragments: a clear error is acceptable
+        assert str(err).startswith(str(CORPUS / rel))
+        return
+    plan = translate_workloads(objects, ctx())
+    assert sum(plan.counts.values()) == len(objects)
+    for r in plan.results:
+        if r.outcome == "dropped":
+            assert r.findings, f"{r.source.ref()} dropped without a finding"
+    # translation never turns a valid object into an invalid one (corpus files also hold kustomize patches,
+    # which are partial objects on input already)
+    for r in plan.results:
+        if r.outcome == "dropped" or not _valid(r.source.obj):
+            continue
+        for o in r.objects:
+            assert _valid(o) is not False, f"{r.source.ref()} -> {o.get('kind')} {o.get('metadata')} is invalid"
+
+
+def _valid(manifest) -> bool | None:
+    """True/False by the Kubernetes 1.31 OpenAPI schema; None for kinds it has no schema for (CRDs)."""
+    try:
+        kubernetes_validate.validate(manifest, "1.31", strict=True)
+        return True
+    except kubernetes_validate.SchemaNotFoundError:
+        return None
+    except kubernetes_validate.ValidationError:
+        return False

@@ -1,0 +1,112 @@
+"""AWS SDK settings in application configuration → findings (pure: never imports Pulumi).
+
+A chained translator over workloads (container ``env``) and ConfigMaps (``data``) that
+reports, with file and line, what ties the application to AWS:
+
+* AWS SDK variables (static keys, IRSA / Pod Identity plumbing, region settings) by name;
+* AWS endpoints in values: ``*.amazonaws.com`` hosts (S3, SQS, SNS, DynamoDB, RDS, ElastiCache,
+  other services), ``s3://`` URIs, ARNs, and the EC2 instance metadata address 169.254.169.254;
+
+each with the Azure replacement from ``data/iam_app_patterns.csv``. Objects are never changed:
+the outcome is ``passthrough`` with findings, or ``None`` when nothing is found. Values of
+credential variables are never scanned or shown; messages quote only the matched host, URI
+scheme or ARN prefix.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from collections.abc import Iterator
+
+from .findings import Findings
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding
+from .podspec import containers, pod_template
+from .refdata import read_table
+
+_HOST = re.compile(r"(?<![A-Za-z0-9-])((?:[A-Za-z0-9-]+\.)+amazonaws\.com(?:\.cn)?)(?![A-Za-z0-9-])", re.I)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One row of ``data/iam_app_patterns.csv``: ``kind`` env/host/value, what it is on AWS and on Azure."""
+
+    kind: str
+    regex: re.Pattern[str]
+    aws: str
+    azure: str
+    rule: str
+
+
+@lru_cache(maxsize=1)
+def patterns() -> tuple[Pattern, ...]:
+    """All patterns in table order."""
+    return tuple(Pattern(r["kind"], re.compile(r["pattern"], re.I), r["aws"], r["azure"], r["rule"])
+                 for r in read_table("iam_app_patterns.csv"))
+
+
+def match_name(name: str) -> Pattern | None:
+    """The env-kind pattern whose regex fully matches a variable / ConfigMap key name."""
+    return next((p for p in patterns() if p.kind == "env" and p.regex.fullmatch(name)), None)
+
+
+def scan_value(text: str) -> list[tuple[Pattern, str]]:
+    """``(pattern, matched text)`` for each AWS service a value names (one per pattern, in value order)."""
+    hits: list[tuple[int, Pattern, str]] = []
+    for m in _HOST.finditer(text):
+        if text[max(m.start() - 2, 0):m.start()].endswith("/") and text[max(m.start() - 2, 0):m.start()] != "//":
+            continue  # a path segment (/var/run/secrets/eks.amazonaws.com/...), not a host
+        host = m.group(1).lower()
+        p = next((p for p in patterns() if p.kind == "host" and p.regex.fullmatch(host)), None)
+        if p:
+            hits.append((m.start(), p, host))
+    for p in patterns():
+        if p.kind == "value":
+            m = p.regex.search(text)
+            if m:
+                hits.append((m.start(), p, m.group(0)))
+    out: list[tuple[Pattern, str]] = []
+    for _, p, hit in sorted(hits, key=lambda h: h[0]):
+        if all(q is not p for q, _ in out):
+            out.append((p, hit))
+    return out
+
+
+def _entries(obj: K8sObject) -> Iterator[tuple[tuple, str, Any, str]]:
+    """``(path, name, value, label)`` of every ConfigMap key or container env variable."""
+    if obj.kind == "ConfigMap" and not obj.group:
+        data = obj.obj.get("data")
+        for key, value in (data.items() if isinstance(data, dict) else []):
+            yield ("data", key), str(key), value, f"key {key}"
+        return
+    if pod_template(obj.obj) is None:
+        return
+    for cpath, c in containers(obj.obj):
+        for i, env in enumerate(c.get("env") or []):
+            if isinstance(env, dict) and env.get("name"):
+                yield cpath + ("env", i), str(env["name"]), env.get("value"), \
+                    f"container {c.get('name', '?')} env {env['name']}"
+
+
+def translate_app_config(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
+    """Workload env / ConfigMap data naming AWS SDK settings or endpoints → passthrough with findings."""
+    findings = Findings()
+    for path, name, value, label in _entries(obj):
+        named = match_name(name)
+        if named:
+            at = path + ("name",) if obj.kind != "ConfigMap" else path
+            add_finding(findings, named.rule, f"{obj.ref()} {label}: {named.aws}; use {named.azure}", obj, *at)
+            if named.rule == "APP-001":
+                continue  # a credential: its value is never read
+        if not isinstance(value, str):
+            continue
+        at = path + ("value",) if obj.kind != "ConfigMap" else path
+        for p, hit in scan_value(value):
+            add_finding(findings, p.rule, f"{obj.ref()} {label} names {p.aws} ({hit}); use {p.azure}", obj, *at)
+    if not findings:
+        return None
+    return Translation("passthrough", [obj.copy()], findings)
+
+
+APPCONFIG_TRANSLATORS: list[Translator] = [translate_app_config]

@@ -1,0 +1,454 @@
+"""Karpenter on EKS → AKS node auto-provisioning (NAP), in :data:`KARPENTER_TRANSLATORS` (contract: translators.k8s).
+
+* ``NodePool`` (``karpenter.sh/v1``, ``v1beta1``) → NAP ``NodePool`` (v1) referencing the ``AKSNodeClass`` of the
+  same name; requirements mapped by ``data/karpenter_requirement_keys.csv``: EC2 category/family/generation →
+  the Azure series of those families (``data/ec2_family_series.csv``) as ``karpenter.azure.com/sku-family``
+  (``Standard_D4s_v5`` → ``D``) and ``sku-version`` (``5``); size/cpu/memory/GPU → ``sku-*``; instance types →
+  Azure sizes; zones → ``<location>-<n>``. Disruption, limits, weight, taints and labels are kept.
+* ``EC2NodeClass`` → ``AKSNodeClass`` (``karpenter.azure.com/v1beta1``): image family, ``osDiskSizeGB`` from the
+  root volume, ``maxPods`` and supported kubelet settings, Azure-valid tags; AWS-only fields → findings.
+* Workloads selecting nodes by ``karpenter.k8s.aws/*`` labels → the same mapping; v1alpha5 ``Provisioner`` /
+  ``AWSNodeTemplate`` and run-time ``NodeClaim`` / ``Machine`` → dropped.
+
+Every translated NodePool or node class adds ``nodeAutoProvisioning`` to ``ctx.cluster_requests``.
+"""
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache, cache
+from typing import Any
+from collections.abc import Callable
+
+from .findings import Findings
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding
+from .podspec import pod_template
+from .refdata import ec2_types, family_series, gpu_series, read_table
+from .storage import quantity_gib
+from .storage_disk import azure_zone
+from .vmsize import map_instance_type
+
+NAP_REQUEST = "nodeAutoProvisioning"
+NODE_CLASS_GROUP = "karpenter.azure.com"
+SKU_FAMILY, SKU_VERSION = "karpenter.azure.com/sku-family", "karpenter.azure.com/sku-version"
+CATEGORY, FAMILY, GENERATION = ("karpenter.k8s.aws/instance-category", "karpenter.k8s.aws/instance-family",
+                                "karpenter.k8s.aws/instance-generation")
+KARPENTER_AWS = "karpenter.k8s.aws/"
+AWS_DOMAINS = ("karpenter.k8s.aws/", "eks.amazonaws.com/", "k8s.amazonaws.com/", "topology.k8s.aws/",
+               "vpc.amazonaws.com/")
+OS_DISK_GB = (30, 2048)  # AKSNodeClass osDiskSizeGB bounds (karpenter-provider-azure aksnodeclass.go)
+MAX_PODS = (10, 250)
+KUBELET_KEPT = ("imageGCHighThresholdPercent", "imageGCLowThresholdPercent", "cpuCFSQuota")
+_INVALID_TAG = re.compile(r"[<>%&\\?/]")
+_FAMILY = re.compile(r"^([a-z]+)-?(\d+)")
+Add = Callable[..., None]  # add(rule, message, *path relative to the requirement list)
+_SLOT = object()
+
+
+@cache
+def _table(name: str, key: str) -> dict[str, dict[str, str]]:
+    """``data/<name>`` rows keyed by column ``key`` (karpenter_requirement_keys.csv, karpenter_ami_families.csv,
+    karpenter_nodeclass_fields.csv, karpenter_gpu_names.csv)."""
+    return {r[key]: r for r in read_table(name)}
+
+
+@lru_cache(maxsize=1)
+def _family_arch() -> dict[str, set[str]]:
+    types = ec2_types().values()
+    return {f: {t.arch for t in types if t.family == f} for f in {t.family for t in types}}
+
+
+@lru_cache(maxsize=1)
+def _sizes() -> dict[str, list[int]]:
+    sizes = {t.name.split(".", 1)[-1] for t in ec2_types().values()}
+    return {s: [t.vcpu for t in ec2_types().values() if t.name.split(".", 1)[-1] == s] for s in sizes}
+
+
+def size_cpus(size: str) -> list[str]:
+    """vCPU counts of an EC2 size (``xlarge`` → ``["4"]``): those of at least 10% of the types of that size."""
+    cpus = _sizes().get(size, [])
+    return [str(c) for c in sorted(set(cpus)) if cpus.count(c) * 10 >= len(cpus)]
+
+
+def family_parts(family: str) -> tuple[str, int | None]:
+    """EC2 family → ``(category, generation)``: ``c6gn`` → ``("c", 6)``, ``u-6tb1`` → ``("u", 6)``."""
+    m = _FAMILY.match(family)
+    return (m.group(1), int(m.group(2))) if m else (family, None)
+
+
+def azure_series(family: str) -> list[str]:
+    """Azure series keys for an EC2 family (GPU families through the GPU model); ``[]`` when none."""
+    row = family_series().get(family)
+    if row is None:
+        return []
+    if row["kind"] == "gpu":
+        return (gpu_series().get(row["device"]) or {}).get("azure_series", "").split()
+    return row["azure_series"].split()
+
+
+def sku_family(series: str) -> str:
+    """``Dsv5`` → ``D``; ``NCadsA100v4`` → ``N`` (the size family letter NAP labels nodes with)."""
+    return series[:1].upper()
+
+
+def sku_version(series: str) -> str:
+    """``Dsv5`` → ``5``; series without a version (``Ms``) → ``1``, as NAP backfills it."""
+    m = re.search(r"v(\d+)$", series)
+    return m.group(1) if m else "1"
+
+
+def _matches(value: Any, req: dict[str, Any]) -> bool:
+    op, vals = req.get("operator"), [str(v) for v in req.get("values") or []]
+    if op == "In":
+        return str(value) in vals
+    if op == "NotIn":
+        return str(value) not in vals
+    if op in ("Gt", "Lt") and vals and value is not None and str(vals[0]).lstrip("-").isdigit():
+        return value > int(vals[0]) if op == "Gt" else value < int(vals[0])
+    return op == "Exists" or (op == "DoesNotExist" and value is None)
+
+
+def _family_requirements(reqs: dict[str, dict[str, Any]], arch: dict[str, Any] | None, add: Add,
+                         first: int) -> list[dict[str, Any]]:
+    """EC2 category/family/generation requirements → sku-family (+ sku-version) requirements."""
+    min_values = max((int(r["minValues"]) for r in reqs.values() if str(r.get("minValues", "")).isdigit()),
+                     default=None)
+    if not any(r.get("operator") in ("In", "NotIn", "Gt", "Lt") for r in reqs.values()):
+        ops = {r.get("operator") for r in reqs.values()}
+        if min_values:
+            add("KAR-005", f"minValues {min_values} on an Exists family requirement dropped", first)
+        return [{"key": SKU_FAMILY, "operator": op} for op in ("Exists", "DoesNotExist") if op in ops][:1]
+    cands = []
+    for fam in family_series():
+        cat, gen = family_parts(fam)
+        if (_matches(cat, reqs.get(CATEGORY, {"operator": "Exists"}))
+                and _matches(fam, reqs.get(FAMILY, {"operator": "Exists"}))
+                and _matches(gen, reqs.get(GENERATION, {"operator": "Exists"}))
+                and (arch is None or _family_arch().get(fam, {"amd64"}) & {str(v) for v in arch.get("values") or []})):
+            cands.append(fam)
+    if not cands:
+        add("KAR-002", f"no EC2 family matches {', '.join(sorted(k.rsplit('/', 1)[1] for k in reqs))}; dropped", first)
+        return []
+    series = sorted({s for f in cands for s in azure_series(f)})
+    missing = sorted(f for f in cands if not azure_series(f))
+    picked = [str(v) for v in (reqs.get(FAMILY) or {}).get("values") or [] if reqs[FAMILY].get("operator") == "In"]
+    if missing and (picked or not series):
+        add("KAR-003", f"EC2 families {', '.join(missing)} have no Azure equivalent", first)
+    if not series:
+        return []
+    letters = sorted({sku_family(s) for s in series})
+    out: list[dict[str, Any]] = [{"key": SKU_FAMILY, "operator": "In", "values": letters}]
+    if GENERATION in reqs or picked or (FAMILY in reqs and reqs[FAMILY].get("operator") == "NotIn"):
+        out.append({"key": SKU_VERSION, "operator": "In", "values": sorted({sku_version(s) for s in series}, key=int)})
+    if min_values:
+        out[0]["minValues"] = min(min_values, len(letters))
+        if out[0]["minValues"] < min_values:
+            add("KAR-005", f"minValues {min_values} lowered to {len(letters)} (Azure SKU families "
+                f"{', '.join(letters)})", first)
+    add("KAR-001", f"{', '.join(sorted(k.rsplit('/', 1)[1] for k in reqs))} → sku-family {', '.join(letters)}"
+        + (f", sku-version {', '.join(out[1]['values'])}" if len(out) > 1 else "")
+        + f" (Azure series {', '.join(series)})", first)
+    return out
+
+
+def _map_values(how: str, req: dict[str, Any], ctx: WorkloadContext, add: Add, i: int) -> list[str] | None:
+    """New values for a value-mapped requirement, or ``None`` to drop it."""
+    vals = [str(v) for v in req.get("values") or []]
+    out: list[str] = []
+    for v in vals:
+        if how == "capacity":
+            if v in ("spot", "on-demand"):
+                out.append(v)
+            else:
+                add("KAR-004", f"capacity type {v} dropped", i)
+        elif how == "zone":
+            zone, exact = azure_zone(v, ctx.location)
+            out.append(zone or v)
+            if zone and not exact:
+                add("KAR-016", f"zone {v} → {zone}", i)
+        elif how == "region":
+            out.append(ctx.location)
+        elif how == "size":
+            if v.startswith("metal") or not size_cpus(v):
+                add("KAR-002", f"instance size {v} has no Azure vCPU equivalent; dropped", i)
+            elif req.get("operator") == "NotIn":  # exclude only vCPU counts no other size has
+                kept = {c for s in _sizes() if s not in vals for c in size_cpus(s)}
+                out += [c for c in size_cpus(v) if c not in kept]
+            else:
+                out += size_cpus(v)
+        elif how == "gpu-name":
+            row = _table("karpenter_gpu_names.csv", "aws_gpu").get(v.lower())
+            if row is None:
+                add("KAR-003", f"GPU {v} has no Azure VM", i)
+                continue
+            out += row["azure_gpu"].split()
+            if row["exact"] != "true":
+                add("KAR-001", f"GPU {v} → {row['azure_gpu']}", i)
+        elif how == "gpu-manufacturer":
+            if v.lower() in ("nvidia", "amd"):
+                out.append(v.lower())
+            else:
+                add("KAR-003", f"GPU manufacturer {v} has no Azure VM", i)
+        elif how == "instance-type":
+            m = map_instance_type(v)
+            if m.vm_size:
+                out.append(m.vm_size)
+            else:
+                add("KAR-003", f"instance type {v}: {m.note}", i)
+        else:
+            out.append(v)
+    out = list(dict.fromkeys(out))
+    if req.get("operator") in ("In", "NotIn") and not out:
+        if how == "size" and req.get("operator") == "NotIn":
+            add("KAR-002", f"excluded sizes {', '.join(vals)} share their vCPU counts with other sizes; dropped", i)
+        return None
+    return out
+
+
+def map_requirements(reqs: list[Any], ctx: WorkloadContext, add: Add) -> list[dict[str, Any]]:
+    """Karpenter AWS requirements (or node selector terms) → NAP requirements; ``add`` reports findings."""
+    out: list[Any] = []
+    family: dict[str, dict[str, Any]] = {}
+    first = None
+    arch = next((r for r in reqs if isinstance(r, dict) and r.get("key") == "kubernetes.io/arch"
+                 and r.get("operator") == "In"), None)
+    for i, req in enumerate(reqs):
+        key = str((req or {}).get("key", "")) if isinstance(req, dict) else ""
+        row = _table("karpenter_requirement_keys.csv", "aws_key").get(key)
+        if row is None:
+            if key.startswith(AWS_DOMAINS):
+                add("KAR-002", f"requirement {key} has no AKS counterpart; dropped", i)
+            else:
+                out.append(req)
+            continue
+        if row["how"] == "drop":
+            add("KAR-002", f"requirement {key} dropped: {row['note']}", i)
+        elif row["how"] == "family":
+            family[key] = req
+            if first is None:
+                first = i
+                out.append(_SLOT)  # placeholder, keeps the requirement order
+        elif row["how"] == "keep":
+            out.append(req)
+        else:
+            new = {**req, "key": row["azure_key"]}
+            if req.get("operator") in ("In", "NotIn") or row["how"] in ("size", "gpu-name"):
+                values = _map_values(row["how"], req, ctx, add, i)
+                if values is None:
+                    continue
+                new["values"] = values
+                if req.get("operator") == "In" and str(new.get("minValues", "")).isdigit() \
+                        and int(new["minValues"]) > len(values):
+                    new["minValues"] = len(values)
+                    add("KAR-005", f"minValues of {key} lowered to {len(values)}", i)
+            out.append(new)
+    if first is not None:
+        at = next(n for n, r in enumerate(out) if r is _SLOT)
+        out[at:at + 1] = _family_requirements(family, arch, add, first)
+    return out
+
+
+def _meta(obj: K8sObject) -> dict[str, Any]:
+    md = obj.copy().get("metadata") or {}
+    return {k: v for k, v in md.items() if k in ("name", "labels", "annotations")}
+
+
+def _dict_at(parent: dict[str, Any], key: str) -> dict[str, Any]:
+    """``parent[key]``, replaced by ``{}`` unless it is a mapping."""
+    if not isinstance(parent.get(key), dict):
+        parent[key] = {}
+    return parent[key]
+
+
+def _adder(findings: Findings, obj: K8sObject, base: tuple) -> Add:
+    def add(rule: str, message: str, *path: Any, severity: str | None = None) -> None:
+        add_finding(findings, rule, f"{obj.ref()}: {message}", obj, *base, *path, severity=severity)
+    return add
+
+
+def translate_node_pool(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
+    """Karpenter ``NodePool`` → NAP ``NodePool`` referencing an ``AKSNodeClass``."""
+    if obj.group != "karpenter.sh" or obj.kind != "NodePool":
+        return None
+    findings = Findings()
+    new = {**obj.copy(), "apiVersion": "karpenter.sh/v1", "metadata": _meta(obj)}
+    new.pop("status", None)
+    spec = _dict_at(new, "spec")
+    tspec = _dict_at(_dict_at(spec, "template"), "spec")
+    base = ("spec", "template", "spec")
+    ref = tspec.get("nodeClassRef") or {}
+    tspec["nodeClassRef"] = {"group": NODE_CLASS_GROUP, "kind": "AKSNodeClass", "name": ref.get("name", "default")}
+    tspec["requirements"] = map_requirements(list(tspec.get("requirements") or []), ctx,
+                                             _adder(findings, obj, base + ("requirements",)))
+    md = spec["template"].get("metadata")
+    labels = md["labels"] if isinstance(md, dict) and isinstance(md.get("labels"), dict) else {}
+    for k in [k for k in labels if str(k).startswith(AWS_DOMAINS)]:
+        del labels[k]
+        add_finding(findings, "KAR-002", f"{obj.ref()}: node label {k} dropped", obj,
+                    "spec", "template", "metadata", "labels", k)
+    disruption = spec.get("disruption")
+    if obj.api_version.endswith("/v1beta1"):
+        moved = []
+        if isinstance(disruption, dict) and disruption.get("consolidationPolicy") == "WhenUnderutilized":
+            disruption["consolidationPolicy"] = "WhenEmptyOrUnderutilized"
+            moved.append("consolidationPolicy")
+        if isinstance(disruption, dict) and "expireAfter" in disruption:
+            tspec["expireAfter"] = disruption.pop("expireAfter")
+            moved.append("expireAfter")
+        if "kubelet" in tspec:
+            tspec.pop("kubelet")
+            add_finding(findings, "KAR-014", f"{obj.ref()}: kubelet settings belong on the AKSNodeClass "
+                        f"(spec.kubelet / maxPods) in v1; set them there", obj, *base, "kubelet")
+        add_finding(findings, "KAR-006", f"{obj.ref()}: karpenter.sh/v1beta1 → v1"
+                    + (f" ({', '.join(moved)} converted)" if moved else ""), obj, "apiVersion")
+    if isinstance(disruption, dict):
+        disruption.setdefault("consolidateAfter", "0s")
+    ctx.cluster_requests.add(NAP_REQUEST)
+    return Translation("translated", [new], findings)
+
+
+def _image_family(spec: dict[str, Any], add: Add) -> dict[str, str]:
+    terms = [t for t in spec.get("amiSelectorTerms") or [] if isinstance(t, dict)]
+    alias = next((str(t["alias"]) for t in terms if t.get("alias")), None)
+    fam = (alias.split("@")[0] if alias else str(spec.get("amiFamily") or "al2023")).lower()
+    families = _table("karpenter_ami_families.csv", "aws_family")
+    row = families.get(fam) or families["custom"]
+    if row["rule"]:
+        add(row["rule"], f"image {alias or spec.get('amiFamily')} → {row['image_family']}: {row['note']}",
+            "amiSelectorTerms" if alias else "amiFamily")
+    if alias and "@" in alias and not alias.endswith("@latest"):
+        add("KAR-008", f"image pin {alias} dropped: AKS node images follow the node OS upgrade channel",
+            "amiSelectorTerms")
+    custom = [t for t in terms if not t.get("alias")]
+    if custom and row["rule"] != "KAR-007":
+        add("KAR-007", f"custom AMI selector {', '.join(sorted({k for t in custom for k in t}))} dropped; "
+            f"{row['image_family']} images are used", "amiSelectorTerms")
+    return row
+
+
+def _os_disk(spec: dict[str, Any], root_device: str, add: Add) -> int | None:
+    bdms = [b for b in spec.get("blockDeviceMappings") or [] if isinstance(b, dict)]
+    root = (next((b for b in bdms if b.get("rootVolume")), None)
+            or next((b for b in bdms if b.get("deviceName") == root_device), None)
+            or (bdms[0] if len(bdms) == 1 else None))
+    ebs = (root or {}).get("ebs") if isinstance((root or {}).get("ebs"), dict) else {}
+    others = [str(b.get("deviceName")) for b in bdms if b is not root]
+    if others:
+        add("KAR-010", f"extra block devices {', '.join(others)} not attached by AKS", "blockDeviceMappings")
+    extra = sorted(k for k in ebs if k not in ("volumeSize", "deleteOnTermination"))
+    if extra:
+        add("KAR-010", f"root volume settings {', '.join(extra)} not translated (AKS picks the OS disk type)",
+            "blockDeviceMappings")
+    gib = quantity_gib(ebs.get("volumeSize")) if ebs.get("volumeSize") is not None else None
+    if gib is None:
+        return None
+    gb = math.ceil(round(gib * 2**30 / 1e9, 6))
+    clamped = min(max(gb, OS_DISK_GB[0]), OS_DISK_GB[1])
+    if clamped != gb:
+        add("KAR-009", f"root volume {ebs['volumeSize']} ({gb} GB) → osDiskSizeGB {clamped}", "blockDeviceMappings")
+    return clamped
+
+
+def translate_node_class(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
+    """``EC2NodeClass`` → ``AKSNodeClass`` (image family, OS disk, kubelet, tags)."""
+    if obj.group != "karpenter.k8s.aws" or obj.kind != "EC2NodeClass":
+        return None
+    spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
+    findings = Findings()
+    add = _adder(findings, obj, ("spec",))
+    out: dict[str, Any] = {}
+    row = _image_family(spec, add)
+    out["imageFamily"] = row["image_family"]
+    disk = _os_disk(spec, row["root_device"], add)
+    if disk is not None:
+        out["osDiskSizeGB"] = disk
+    kubelet = spec.get("kubelet") if isinstance(spec.get("kubelet"), dict) else {}
+    if str(kubelet.get("maxPods", "")).isdigit():
+        out["maxPods"] = min(max(int(kubelet["maxPods"]), MAX_PODS[0]), MAX_PODS[1])
+        if out["maxPods"] != int(kubelet["maxPods"]):
+            add("KAR-014", f"maxPods {kubelet['maxPods']} → {out['maxPods']} (AKS range 10-250)", "kubelet", "maxPods")
+    if any(k in kubelet for k in KUBELET_KEPT):
+        out["kubelet"] = {k: kubelet[k] for k in KUBELET_KEPT if k in kubelet}
+    rest = sorted(k for k in kubelet if k not in KUBELET_KEPT and k not in out)
+    if rest:
+        add("KAR-014", f"kubelet {', '.join(rest)} not translated", "kubelet")
+    tags = spec.get("tags") if isinstance(spec.get("tags"), dict) else {}
+    bad = sorted(k for k in tags if _INVALID_TAG.search(str(k)) or len(str(k)) > 512 or len(str(tags[k])) > 256)
+    if tags and len(bad) < len(tags):
+        out["tags"] = {str(k): str(v) for k, v in tags.items() if k not in bad}
+    if bad:
+        add("KAR-015", f"tags {', '.join(bad)} are not valid Azure tag names or values; dropped", "tags")
+    for field in sorted(spec):
+        handling = (_table("karpenter_nodeclass_fields.csv", "field").get(field)
+                    or {"handling": "KAR-015", "note": "no AKSNodeClass counterpart"})
+        if handling["handling"] != "translated":
+            add(handling["handling"], f"{field} not translated: {handling['note']}", field)
+    new = {"apiVersion": f"{NODE_CLASS_GROUP}/v1beta1", "kind": "AKSNodeClass", "metadata": _meta(obj), "spec": out}
+    ctx.cluster_requests.add(NAP_REQUEST)
+    return Translation("translated", [new], findings)
+
+
+def _map_terms(terms: list[Any], ctx: WorkloadContext, add: Add) -> None:
+    for t in terms:
+        exprs = t.get("matchExpressions") if isinstance(t, dict) else None
+        if isinstance(exprs, list) and any(isinstance(e, dict) and str(e.get("key", "")).startswith(KARPENTER_AWS)
+                                           for e in exprs):
+            t["matchExpressions"] = [{k: v for k, v in e.items() if k != "minValues"} if isinstance(e, dict) else e
+                                     for e in map_requirements(exprs, ctx, add)]
+
+
+def translate_node_selection(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
+    """Workloads selecting nodes by ``karpenter.k8s.aws/*`` labels → the same selection on NAP labels."""
+    found = pod_template(obj.obj)
+    if found is None or not isinstance(found[1].get("spec"), dict):
+        return None
+    new, findings = obj.copy(), Findings()
+    spec = (pod_template(new) or ((), {}))[1]["spec"]
+    add = _adder(findings, obj, found[0] + ("spec",))
+    selector = spec.get("nodeSelector") if isinstance(spec.get("nodeSelector"), dict) else {}
+    aws_sel = {k: v for k, v in selector.items() if str(k).startswith(KARPENTER_AWS)}
+    naff = (spec.get("affinity") or {}).get("nodeAffinity") if isinstance(spec.get("affinity"), dict) else None
+    naff = naff if isinstance(naff, dict) else {}
+    _map_terms(((naff.get("requiredDuringSchedulingIgnoredDuringExecution") or {}).get("nodeSelectorTerms") or [])
+               + [p.get("preference") for p in naff.get("preferredDuringSchedulingIgnoredDuringExecution") or []
+                  if isinstance(p, dict)], ctx, lambda r, m, *p, severity=None: add(r, m, "affinity"))
+    if aws_sel:
+        reqs = map_requirements([{"key": k, "operator": "In", "values": [str(v)]} for k, v in aws_sel.items()],
+                                ctx, lambda r, m, *p, severity=None: add(r, m, "nodeSelector"))
+        for k in aws_sel:
+            del selector[k]
+        single = {r["key"]: r["values"][0] for r in reqs if r.get("operator") == "In" and len(r["values"]) == 1}
+        selector.update(single)
+        if not selector:
+            spec.pop("nodeSelector")
+        multi = [{k: v for k, v in r.items() if k != "minValues"} for r in reqs if r["key"] not in single]
+        if multi:
+            terms = spec.setdefault("affinity", {}).setdefault("nodeAffinity", {}).setdefault(
+                "requiredDuringSchedulingIgnoredDuringExecution", {}).setdefault("nodeSelectorTerms", [{}])
+            for t in terms:
+                t.setdefault("matchExpressions", []).extend(dict(r) for r in multi)
+    if new == obj.obj:
+        return None
+    add("KAR-017", "node selection on Karpenter AWS labels rewritten for NAP",
+        "nodeSelector" if aws_sel else "affinity")
+    return Translation("translated", [new], findings)
+
+
+LEGACY = {("karpenter.sh", "Provisioner"): "a v1alpha5 Provisioner; convert it to a v1 NodePool (karpenter-convert)",
+          ("karpenter.k8s.aws", "AWSNodeTemplate"): "a v1alpha1 AWSNodeTemplate; convert it to an EC2NodeClass",
+          ("karpenter.sh", "NodeClaim"): "created by Karpenter at run time; NAP creates its own",
+          ("karpenter.sh", "Machine"): "created by Karpenter at run time; NAP creates its own"}
+
+
+def translate_legacy(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
+    """Pre-v1beta1 Karpenter APIs and run-time NodeClaims → dropped."""
+    why = LEGACY.get((obj.group, obj.kind))
+    if why is None:
+        return None
+    findings = Findings()
+    add_finding(findings, "KAR-018", f"{obj.ref()} is {why}; dropped", obj)
+    return Translation("dropped", [], findings)
+
+
+KARPENTER_TRANSLATORS: list[Translator] = [translate_node_pool, translate_node_class, translate_node_selection,
+                                           translate_legacy]

@@ -1,0 +1,206 @@
+"""The manifests pipeline: every input object ends translated, passed through, or dropped with a finding.
+
+Order of work:
+
+1. ``prepare``: modules that need the whole estate first index it (storage
+   classes, ingress classes, service accounts → identities);
+2. per object, the translators of every concern are *chained*: each sees the
+   previous one's ``objects[0]`` (so registry, identity and storage edits to one
+   Deployment all land); a ``dropped`` outcome stops the chain;
+3. objects no translator claimed: AWS-only API groups (``*.k8s.aws``,
+   ``*.amazonaws.com``, ``*.services.k8s.aws``) are dropped with ``INP-003``;
+   everything else passes through unchanged;
+4. emitted objects are ordered Namespaces, CRDs, then the rest (input order), and
+   identical duplicates (e.g. one controller object per internal Ingress) merged.
+
+The counts of the three outcomes add up to the number of input objects.
+"""
+from __future__ import annotations
+
+import copy
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+from collections.abc import Callable
+
+from .findings import Finding, Findings, finding
+from .k8s import OUTCOMES, K8sObject, Translation, WorkloadContext
+
+# (module, attribute holding its translator list), in chain order.
+# Add-ons first: what they drop (AWS-only controllers) should not collect identity or image findings.
+TRANSLATOR_MODULES: tuple[tuple[str, str], ...] = (
+    ("translators.addons", "ADDON_TRANSLATORS"),
+    ("translators.karpenter", "KARPENTER_TRANSLATORS"),
+    ("translators.backup", "BACKUP_TRANSLATORS"),
+    ("translators.storage", "STORAGE_TRANSLATORS"),
+    ("translators.ingress", "INGRESS_TRANSLATORS"),
+    ("translators.loadbalancer", "SERVICE_TRANSLATORS"),
+    ("translators.network", "NETWORK_TRANSLATORS"),
+    ("translators.registry", "REGISTRY_TRANSLATORS"),
+    ("translators.identity", "IDENTITY_TRANSLATORS"),
+    ("translators.secrets", "SECRETS_TRANSLATORS"),
+    ("translators.appconfig", "APPCONFIG_TRANSLATORS"),
+)
+AWS_GROUP_SUFFIXES = ("k8s.aws", "amazonaws.com", "services.k8s.aws")
+FIRST_KINDS = ("Namespace", "CustomResourceDefinition")
+
+
+@dataclass
+class ObjectResult:
+    """The outcome for one input object: ``objects`` are what is emitted for it."""
+
+    source: K8sObject
+    outcome: str
+    objects: list[dict[str, Any]]
+    findings: list[Finding]
+
+
+@dataclass
+class WorkloadPlan:
+    """Translated manifests plus accounting.
+
+    Attributes:
+        results: one :class:`ObjectResult` per input object, in input order.
+        objects: every emitted object, Namespaces and CRDs first, duplicates merged.
+        findings: all findings of the manifests translation.
+        counts: ``{"translated", "passthrough", "dropped"}`` → number of input objects.
+        cluster_requests: features the translations need on the cluster.
+        secret_objects: indexes into ``objects`` of Kubernetes Secrets (deploy as Pulumi secrets).
+        identities: the identity plan (``translators.identity.IdentityPlan``) when identity translation ran.
+    """
+
+    results: list[ObjectResult]
+    objects: list[dict[str, Any]]
+    findings: list[Finding]
+    counts: dict[str, int]
+    cluster_requests: set[str]
+    context: WorkloadContext
+    identities: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def _load_modules() -> list[tuple[Any, list[Callable]]]:
+    mods = []
+    for name, attr in TRANSLATOR_MODULES:
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # a concern not built yet: its objects pass through
+            if exc.name != name:
+                raise
+            continue
+        mods.append((mod, list(getattr(mod, attr))))
+    return mods
+
+
+def _prepare(mods: list[tuple[Any, list[Callable]]], objects: list[K8sObject], ctx: WorkloadContext,
+             cfg: Any, findings: Findings) -> Any:
+    identities = None
+    # identity planning runs last: it needs to know what the other concerns drop
+    for mod, _ in sorted(mods, key=lambda m: m[0].__name__ == "translators.identity"):
+        name = mod.__name__
+        if name == "translators.storage":
+            mod.prepare_storage(objects, ctx)
+        elif name == "translators.ingress":
+            classes = mod.ingress_classes(objects)
+            ctx.options["ingressClasses"] = classes
+            ctx.ingress_classes = {n for n, c in classes.items() if c == mod.ALB_CONTROLLER}
+        elif name == "translators.identity":
+            identities = mod.plan_identities(cfg, objects, ctx, findings)
+        elif hasattr(mod, "prepare"):
+            mod.prepare(objects, ctx)
+    return identities
+
+
+def _is_aws_only(obj: K8sObject) -> bool:
+    return any(obj.group == s or obj.group.endswith("." + s) for s in AWS_GROUP_SUFFIXES)
+
+
+def _chain(obj: K8sObject, chain: list[Callable], ctx: WorkloadContext) -> ObjectResult:
+    current = obj
+    outcome = "passthrough"
+    extra: list[dict[str, Any]] = []
+    found: list[Finding] = []
+    claimed = False
+    for translate in chain:
+        result: Translation | None = translate(current, ctx)
+        if result is None:
+            continue
+        claimed = True
+        found += result.findings
+        if result.outcome == "dropped":
+            return ObjectResult(obj, "dropped", [], found)
+        if result.outcome == "translated":
+            outcome = "translated"
+            if result.objects:
+                current = K8sObject(obj.doc, result.objects[0], obj.base_path)
+                extra += result.objects[1:]
+        elif result.objects[1:]:
+            extra += result.objects[1:]
+    if not claimed and _is_aws_only(obj):
+        found.append(finding("INP-003", f"{obj.ref()} ({obj.api_version}) is an AWS-only resource with no "
+                                        "AKS translation", obj.file, obj.line()))
+        return ObjectResult(obj, "dropped", [], found)
+    emitted = current.obj if current is not obj else copy.deepcopy(obj.obj)
+    return ObjectResult(obj, outcome, [emitted, *extra], found)
+
+
+def _identity(o: dict[str, Any]) -> tuple:
+    md = o.get("metadata") or {}
+    return (o.get("apiVersion"), o.get("kind"), md.get("namespace"), md.get("name"))
+
+
+def _origin(o: dict[str, Any], results: list[ObjectResult]) -> tuple[str, int | None]:
+    for r in results:
+        if any(x is o for x in r.objects):
+            return r.source.file, r.source.line()
+    return "", None
+
+
+def _with_namespaces(created: list[dict[str, Any]], objects: list[K8sObject]) -> list[dict[str, Any]]:
+    """ServiceAccounts the identity plan creates, plus a Namespace for any namespace the estate lacks."""
+    have = {o.name for o in objects if o.kind == "Namespace" and not o.group}
+    needed = sorted({(sa.get("metadata") or {}).get("namespace", "default") for sa in created} - have
+                    - {"default", "kube-system", "kube-public", "kube-node-lease"})
+    return [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}} for ns in needed] + created
+
+
+def translate_workloads(objects: list[K8sObject], ctx: WorkloadContext, cfg: Any = None) -> WorkloadPlan:
+    """Run every input object through the translator chain (see module docstring).
+
+    Args:
+        objects: loaded manifests (``translators.k8s.load_manifests``).
+        ctx: what translators know about the target stack.
+        cfg: the eksctl ``ClusterConfig`` (identity translation reads ``iam``), or ``None``.
+    """
+    mods = _load_modules()
+    findings = Findings()
+    identities = _prepare(mods, objects, ctx, cfg, findings)
+    chain = [t for _, ts in mods for t in ts]
+    results = [_chain(o, chain, ctx) for o in objects]
+    created: list[dict[str, Any]] = []
+    if identities is not None:
+        from .identity import drop_service_accounts
+
+        dropped = {(r.source.namespace or "default", r.source.name) for r in results
+                   if r.outcome == "dropped" and r.source.kind == "ServiceAccount" and not r.source.group}
+        drop_service_accounts(identities, dropped, ctx)
+        created = _with_namespaces(list(identities.service_accounts), objects)
+    emitted: list[dict[str, Any]] = []
+    seen: dict[tuple, dict[str, Any]] = {}
+    for r in results:
+        findings += r.findings
+    for o in [x for r in results for x in r.objects] + created:
+        key = _identity(o)
+        if key in seen:
+            if seen[key] != o:
+                findings.append(finding("INP-004", f"{key[1]}/{key[2] + '/' if key[2] else ''}{key[3]} is emitted "
+                                                   "twice with different content; the first is kept",
+                                        *_origin(o, results)))
+            continue
+        seen[key] = o
+        emitted.append(o)
+    emitted.sort(key=lambda o: FIRST_KINDS.index(o.get("kind")) if o.get("kind") in FIRST_KINDS else len(FIRST_KINDS))
+    counts = {k: sum(1 for r in results if r.outcome == k) for k in OUTCOMES}
+    findings.sort(key=lambda f: f.sort_key())
+    return WorkloadPlan(results=results, objects=emitted, findings=list(findings), counts=counts,
+                        cluster_requests=set(ctx.cluster_requests), context=ctx, identities=identities)
