@@ -1,13 +1,17 @@
 """The Pulumi program: read config → translate → build components → exports.
 
 Config keys (namespace ``eks-to-aks``; see Pulumi.yaml): ``clusterConfig``, ``manifests``, ``location``,
-``vmSizeOverrides``, ``allowCpuFallback``, ``useLts``, ``kubernetesVersion``, ``windowsAdminPassword`` (secret).
+``vmSizeOverrides``, ``allowCpuFallback``, ``useLts``, ``kubernetesVersion``, ``windowsAdminPassword`` (secret),
+``secretValues`` (secret map: Key Vault secret name → value), ``ingress``, ``securityGroups``, ``resourceMap``,
+``mirrorPublicImages``, ``azureFilesProtocol``, ``velero``.
 """
 from __future__ import annotations
 
+import json
+
 import pulumi
 
-from landing_zone import LandingZone
+from landing_zone import LandingZone, secret_names
 from workloads import Workloads
 from translators.errors import InputError
 from translators.estate import DEFAULT_MANIFESTS, TranslateOptions, translate_estate
@@ -41,7 +45,16 @@ def build(plan: AksPlan) -> LandingZone:
     if windows and password is None:
         raise pulumi.RunError("Windows node pools need an admin password: "
                               "pulumi config set --secret eks-to-aks:windowsAdminPassword <password>")
-    zone = LandingZone("landing-zone", plan, pulumi.get_stack(), windows_admin_password=password)
+    # `pulumi config set --secret eks-to-aks:secretValues '{"<key vault secret name>": "<value>", ...}'`:
+    # only the names are read in plain (to know which secrets to create); values stay Pulumi secrets.
+    raw = pulumi.runtime.get_config("eks-to-aks:secretValues")
+    supplied = set(json.loads(raw)) if raw else set()
+    wanted = secret_names(plan)
+    if supplied and set(wanted) - supplied:
+        pulumi.log.warn("eks-to-aks:secretValues has no value for: " + ", ".join(sorted(set(wanted) - supplied)))
+    zone = LandingZone("landing-zone", plan, pulumi.get_stack(), windows_admin_password=password,
+                       secret_values=config.get_secret_object("secretValues") if supplied else None,
+                       secret_names=[n for n in wanted if n in supplied])
     if plan.workloads is not None and plan.workloads.objects:
         Workloads("workloads", plan.workloads.objects, zone.kubeconfig, zone.placeholders,
                   opts=pulumi.ResourceOptions(depends_on=[zone]))

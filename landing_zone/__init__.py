@@ -3,6 +3,7 @@ into pulumi-azure-native v3 resources."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping, Sequence
 
 import pulumi
 import pulumi_azure_native.authorization as authorization
@@ -19,6 +20,13 @@ from .network import Network
 from .registry import Registry
 
 
+def secret_names(plan: AksPlan) -> list[str]:
+    """Key Vault secret names from the secrets migration plan (sorted, unique)."""
+    ctx = plan.workloads.context if plan.workloads is not None else None
+    entries = ctx.options.get("secretsMigration", []) if ctx is not None else []
+    return sorted({e["keyVaultName"] for e in entries if e.get("keyVaultName")})
+
+
 class LandingZone(pulumi.ComponentResource):
     """``eks-to-aks:index:LandingZone``: resource group, network, monitoring, Key Vault, ACR, AKS and the
     workload identities of the translated manifests.
@@ -28,6 +36,7 @@ class LandingZone(pulumi.ComponentResource):
     """
 
     def __init__(self, name: str, plan: AksPlan, stack: str, windows_admin_password: pulumi.Input[str] | None = None,
+                 secret_values: pulumi.Input[Mapping[str, str]] | None = None, secret_names: Sequence[str] = (),
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-to-aks:index:LandingZone", name, None, opts)
         c = plan.cluster
@@ -40,7 +49,7 @@ class LandingZone(pulumi.ComponentResource):
         self.monitoring = Monitoring("monitoring", plan.log_analytics_name, rg, c.location,
                                      retention_days=c.log_retention_days, opts=child)
         self.vault = Vault("keyvault", plan.key_vault_name, rg, c.location, client.tenant_id, c.kms_key_name,
-                           opts=child)
+                           secret_values=secret_values, secret_names=secret_names, opts=child)
         self.registry = Registry("registry", plan.registry_name, rg, c.location, opts=child)
         self.aks = AksCluster("cluster", plan, resource_group_name=rg, subnet_id=self.network.node_subnet_id,
                               workspace_id=self.monitoring.workspace_id, tenant_id=client.tenant_id,

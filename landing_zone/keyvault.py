@@ -1,6 +1,8 @@
 """Key Vault (RBAC authorisation, soft delete, purge protection) and the KMS key for etcd encryption."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import pulumi
 import pulumi_azure_native.keyvault as keyvault
 
@@ -11,11 +13,13 @@ class Vault(pulumi.ComponentResource):
     """``eks-to-aks:landing-zone:KeyVault``: the stack's vault, plus an RSA-2048 key when etcd KMS
     encryption is planned.
 
-    Outputs: ``vault_id``, ``vault_uri``, ``kms_key_id`` (versioned key URI or ``None``).
+    With ``secret_values`` (a secret map from config), creates one Key Vault secret per name in
+    ``secret_names`` from it. Outputs: ``vault_id``, ``vault_uri``, ``kms_key_id`` (versioned key URI or ``None``).
     """
 
     def __init__(self, name: str, vault_name: str, resource_group_name: pulumi.Input[str], location: str,
                  tenant_id: pulumi.Input[str], kms_key_name: str | None,
+                 secret_values: pulumi.Input[Mapping[str, str]] | None = None, secret_names: Sequence[str] = (),
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-to-aks:landing-zone:KeyVault", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
@@ -37,4 +41,15 @@ class Vault(pulumi.ComponentResource):
                 properties=keyvault.KeyPropertiesArgs(kty=keyvault.JsonWebKeyType.RSA, key_size=2048),
                 opts=child)
             self.kms_key_id = key.key_uri_with_version
+        # values the user supplied with `pulumi config set --secret eks-to-aks:secretValues` (names are known
+        # from the secrets migration plan; values stay Pulumi secrets end to end)
+        if secret_values is not None:
+            values = pulumi.Output.secret(secret_values)
+            for secret_name in secret_names:
+                keyvault.Secret(
+                    f"secret-{secret_name}", secret_name=secret_name, vault_name=self.vault.name,
+                    resource_group_name=resource_group_name,
+                    properties=keyvault.SecretPropertiesArgs(
+                        value=pulumi.Output.secret(values.apply(lambda v, n=secret_name: str(v[n])))),
+                    opts=child)
         self.register_outputs({"vault_id": self.vault_id, "vault_uri": self.vault_uri})

@@ -45,7 +45,7 @@ def run_offline(plan: AksPlan, stack: str = "dev", config: dict[str, str] | None
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor)
     values = {f"{PROJECT}:windowsAdminPassword": OFFLINE_WINDOWS_PASSWORD, **(config or {})}
-    set_all_config(values, secret_keys=[f"{PROJECT}:windowsAdminPassword"])
+    set_all_config(values, secret_keys=[f"{PROJECT}:windowsAdminPassword", f"{PROJECT}:secretValues"])
     import program  # the same module the Pulumi CLI runs
 
     def program_func() -> None:

@@ -19,8 +19,10 @@ translators read, so that every field nobody read becomes a finding.
 """
 from __future__ import annotations
 
+import copy
 import json
 import re
+from functools import lru_cache
 from typing import Any
 from collections.abc import Iterator
 
@@ -119,7 +121,8 @@ def _describe(error: jsonschema.ValidationError) -> tuple[list, str] | None:
         hint = " (looks like an unsubstituted template placeholder; render the file first, e.g. with envsubst)"
     if v == "type":
         expected = error.validator_value
-        names = " or ".join(_JSON_TYPES.get(t, t) for t in (expected if isinstance(expected, list) else [expected]))
+        names = " or ".join(_JSON_TYPES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])
+                            if t != "null")
         if expected == "string" and isinstance(inst, (int, float)) and not isinstance(inst, bool):
             hint = " (YAML read it as a number; quote it)"
         return path, f"expected {names}, got {json.dumps(inst, default=str)}{hint}"
@@ -139,13 +142,29 @@ def _describe(error: jsonschema.ValidationError) -> tuple[list, str] | None:
     return path, error.message + hint
 
 
+@lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    """eksctl's schema with ``type: [object, null]`` on every struct definition.
+
+    The generated schema leaves struct definitions untyped, so a scalar or list where eksctl
+    decodes a struct (``fargateProfiles: [0]``, ``wellKnownPolicies: false``) would pass and
+    crash a translator; eksctl's decoder refuses it. ``null`` stays valid (a key whose children
+    are all commented out; Go reads it as a nil pointer).
+    """
+    schema = copy.deepcopy(eksctl_schema())
+    for definition in schema.get("definitions", {}).values():
+        if "properties" in definition and "type" not in definition:
+            definition["type"] = ["object", "null"]
+    return schema
+
+
 def validate(doc: SourceDoc) -> None:
     """Validate a ClusterConfig document against eksctl's schema.
 
     Raises:
         InputErrors: one entry per schema violation, in document order.
     """
-    validator = jsonschema.Draft7Validator(eksctl_schema())
+    validator = jsonschema.Draft7Validator(_schema())
     errors = []
     for err in validator.iter_errors(doc.data):
         d = _describe(err)
