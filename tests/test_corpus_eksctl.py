@@ -53,7 +53,8 @@ EXPECTED_ERRORS = {
     # eksctl's own negative test data
     _EKSCTL + "pkg/eks/testdata/bad-field-1.yaml": ("metadata.zone", ["unknown field 'zone'"]),
     _EKSCTL + "pkg/eks/testdata/bad-field-2.yaml":
-        ("nodeGroups[0].iam.withAddonPolicies.bar", ["unknown field 'bar'", "'foo'"]),
+        # first error (line 13): eksctl decodes `ssh` into a struct, so `ssh: true` is refused too
+        ("nodeGroups[0].ssh", ["expected mapping, got true", "withAddonPolicies.bar: unknown field 'bar'", "'foo'"]),
     _EKSCTL + "pkg/eks/testdata/bad-type-1.yaml": ("metadata.version", ["expected string, got 1.1", "quote it"]),
     # eksctl refuses this file: its desiredCapacity/minSize/maxSize are inconsistent on purpose (and
     # ng-with-wrong-min / ng-with-wrong-max would both sanitise to AKS pool name 'ngwithwrongm').

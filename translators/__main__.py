@@ -91,11 +91,26 @@ def _translate(args: argparse.Namespace) -> AksPlan | None:
     cluster_config = args.cluster_config or _display(DEFAULT_CLUSTER_CONFIG)
     manifests = args.manifests if args.manifests is not None else (
         [_display(DEFAULT_MANIFESTS)] if args.cluster_config is None and DEFAULT_MANIFESTS.exists() else [])
-    try:
+    with _progress() as progress:
+        opts.progress = progress
         return translate_estate(cluster_config, opts, manifests)
-    except InputError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return None
+
+
+def _progress():
+    """A rich progress bar on stderr when it is a terminal; a no-op otherwise."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    @contextlib.contextmanager
+    def bar():
+        with Progress(console=Console(stderr=True), transient=True) as prog:
+            task = prog.add_task("translating manifests", total=None)
+            yield lambda done, total: prog.update(task, completed=done, total=total)
+    return bar()
 
 
 def _translate_or_none(args: argparse.Namespace) -> AksPlan | None:
@@ -127,8 +142,17 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     counts = plan.workloads.counts if plan.workloads else {}
     inputs = [plan.source_file, *(args.manifests if args.manifests is not None else
                                   ([_display(DEFAULT_MANIFESTS)] if args.cluster_config is None else []))]
-    text = render(ReportInput(findings=plan.findings, counts=counts, inputs=inputs, base_dir=str(Path.cwd())),
-                  "markdown" if args.format == "md" else args.format)
+    fmt = "markdown" if args.format == "md" else args.format
+    text = render(ReportInput(findings=plan.findings, counts=counts, inputs=inputs, base_dir=str(Path.cwd())), fmt)
+    if fmt == "markdown":
+        from .output import migration_artefacts
+
+        titles = {"image-copy-plan.sh": "Image copy plan", "secrets-migration.sh": "Secrets migration plan",
+                  "velero-change-image-name.yaml": "Velero change-image-name ConfigMap",
+                  "velero-change-storage-class.yaml": "Velero change-storage-class ConfigMap"}
+        for fname, body in migration_artefacts(plan).items():
+            lang = "yaml" if fname.endswith(".yaml") else "sh"
+            text += f"\n## {titles[fname]}\n\n`{fname}`\n\n```{lang}\n{body}```\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
     else:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .eksctl import ClusterConfig
-from .errors import InputError
+from .errors import InputError, field_path
 from .findings import Findings
 from .naming import cluster_name, dns_prefix, resource_group_name
 from .plan import ClusterPlan, NetworkPlan
@@ -116,6 +116,23 @@ def _first_free_pod_cidr(*taken: str) -> str:
     return "100.64.0.0/16"
 
 
+def _ipv4_cidr(cfg: ClusterConfig, path: tuple[str, ...], default: str) -> ipaddress.IPv4Network:
+    """The IPv4 CIDR block at ``path`` (``default`` when absent).
+
+    Raises:
+        InputError: the value is not an IPv4 CIDR block.
+    """
+    value = cfg.get(*path) or default
+    try:
+        net = ipaddress.ip_network(str(value), strict=False)
+    except ValueError:
+        net = None
+    if not isinstance(net, ipaddress.IPv4Network):
+        raise InputError(cfg.file, cfg.line(*path), field_path(path),
+                         f"{str(value)!r} is not an IPv4 CIDR block (e.g. 192.168.0.0/16)")
+    return net
+
+
 def translate_network(cfg: ClusterConfig, findings: Findings) -> NetworkPlan:
     """``vpc`` and ``kubernetesNetworkConfig`` → VNet, node subnet and network profile.
 
@@ -124,14 +141,12 @@ def translate_network(cfg: ClusterConfig, findings: Findings) -> NetworkPlan:
     default 10.100.0.0/16) with the DNS service IP at its .10 address.
     """
     net = NetworkPlan()
-    vpc_cidr = str(cfg.get("vpc", "cidr") or EKSCTL_DEFAULT_VPC_CIDR)
-    vnet = ipaddress.ip_network(vpc_cidr, strict=False)
+    vnet = _ipv4_cidr(cfg, ("vpc", "cidr"), EKSCTL_DEFAULT_VPC_CIDR)
     net.vnet_cidr = str(vnet)
     net.node_subnet_cidr = str(next(vnet.subnets(prefixlen_diff=1))) if vnet.prefixlen < 29 else str(vnet)
     default_svc = "172.20.0.0/16" if vnet.subnet_of(ipaddress.ip_network("10.0.0.0/8")) else DEFAULT_SERVICE_CIDR \
         if vnet.version == 4 else DEFAULT_SERVICE_CIDR
-    svc = ipaddress.ip_network(str(cfg.get("kubernetesNetworkConfig", "serviceIPv4CIDR") or default_svc),
-                               strict=False)
+    svc = _ipv4_cidr(cfg, ("kubernetesNetworkConfig", "serviceIPv4CIDR"), default_svc)
     if svc.overlaps(vnet):
         replaced = svc
         svc = ipaddress.ip_network("10.0.0.0/16") if not ipaddress.ip_network("10.0.0.0/16").overlaps(vnet) \
@@ -237,6 +252,8 @@ def _logging(cfg: ClusterConfig, plan: ClusterPlan, findings: Findings) -> None:
 def _addons(cfg: ClusterConfig, plan: ClusterPlan, findings: Findings) -> None:
     table = addon_map()
     for i, addon in enumerate(cfg.get("addons") or []):
+        if not isinstance(addon, dict):  # an empty list item (``- ``): nothing to translate
+            continue
         name = str(addon.get("name", ""))
         cfg.mark("addons", i)
         row = table.get(name)
@@ -262,8 +279,10 @@ def _platform(cfg: ClusterConfig, plan: ClusterPlan, findings: Findings) -> None
         findings.add("CLU-021", "autoModeConfig.enabled", cfg.doc, ("autoModeConfig",))
     cfg.mark("autoModeConfig")
     for i, fp in enumerate(cfg.get("fargateProfiles") or []):
+        if not isinstance(fp, dict):  # an empty list item (``- ``): nothing to translate
+            continue
         sels = "; ".join(f"namespace {s.get('namespace')}" + (f" labels {s.get('labels')}" if s.get("labels") else "")
-                         for s in fp.get("selectors") or [])
+                         for s in fp.get("selectors") or [] if isinstance(s, dict))
         findings.add("CLU-011", f"Fargate profile {fp.get('name')} ({sels})", cfg.doc, ("fargateProfiles", i))
         cfg.mark("fargateProfiles", i)
     for key in ("accessConfig", "iamIdentityMappings"):
@@ -274,12 +293,7 @@ def _platform(cfg: ClusterConfig, plan: ClusterPlan, findings: Findings) -> None
     for i, _ in enumerate(cfg.get("identityProviders") or []):
         findings.add("CLU-015", f"identityProviders[{i}]", cfg.doc, ("identityProviders", i))
     cfg.get("iam", "withOIDC")  # the AKS cluster always gets the OIDC issuer and workload identity
-    for kind in ("serviceAccounts", "podIdentityAssociations"):
-        for i, sa in enumerate(cfg.get("iam", kind) or []):
-            md = sa.get("metadata", sa) if isinstance(sa, dict) else {}
-            who = f"{md.get('namespace', 'default')}/{md.get('name', md.get('serviceAccountName', '?'))}"
-            findings.add("CLU-016", f"iam.{kind}[{i}] {who}", cfg.doc, ("iam", kind, i))
-            cfg.mark("iam", kind, i)
+    # iam.serviceAccounts / podIdentityAssociations: translated by translators.identity (workload identities)
     for key in PLATFORM_ONLY:
         if cfg.get(key):
             findings.add("CLU-020", key, cfg.doc, (key,))

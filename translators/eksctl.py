@@ -111,7 +111,7 @@ def _describe(error: jsonschema.ValidationError) -> tuple[list, str] | None:
     v = error.validator
     if v == "required" and path == ["metadata"] and "'region'" in error.message:
         return None
-    if path[:1] == ["identityProviders"]:
+    if path[:1] == ["identityProviders"] and len(path) > 1:
         return None
     if v == "type" and path and path[-1] == "taints" and isinstance(inst, dict) \
             and all(isinstance(x, str) for x in inst.values()):

@@ -49,6 +49,7 @@ class TranslateOptions:
     kubernetes_version: str | None = None
     as_of: dt.date | None = None
     workload_options: dict[str, Any] = field(default_factory=dict)
+    progress: Any = None  # callable(done, total) for a progress bar; not from config
 
     @classmethod
     def from_config(cls, get: Any, stack: str) -> TranslateOptions:
@@ -104,16 +105,19 @@ def translate_estate(cluster_config: str | Path | None = None, options: Translat
                    registry_name=acr_name(opts.stack, cluster.name),
                    key_vault_name=key_vault_name(opts.stack, cluster.name),
                    log_analytics_name=workspace_name(cluster.name))
-    if manifests:
+    has_iam = bool(cfg.data.get("iam", {}).get("serviceAccounts") or cfg.data.get("iam", {}).get("podIdentityAssociations")) \
+        if isinstance(cfg.data.get("iam"), dict) else False
+    if manifests or has_iam:  # eksctl service accounts alone still get workload identities
         from .k8s import WorkloadContext, load_manifests
         from .workloads import translate_workloads
 
-        objects = load_manifests(manifests)
+        objects = load_manifests(manifests) if manifests else []
         zones = sorted({z for p in pools for z in p.availability_zones})
         ctx = WorkloadContext(registry_login_server=f"{plan.registry_name.lower()}.azurecr.io",
                               key_vault_name=plan.key_vault_name, location=cluster.location, zones=zones,
                               options=dict(opts.workload_options))
-        plan.workloads = translate_workloads(objects, ctx, cfg)
+        plan.workloads = translate_workloads(objects, ctx, cfg, progress=opts.progress)
+        _eksctl_only_accounts(cfg, objects, ctx.service_account_identities, findings)
         findings += plan.workloads.findings
         apply_cluster_requests(plan, findings)
     for p in cfg.unread():
@@ -121,6 +125,24 @@ def translate_estate(cluster_config: str | Path | None = None, options: Translat
     findings.sort(key=lambda f: f.sort_key())
     plan.findings = list(findings)
     return plan
+
+
+def _eksctl_only_accounts(cfg: Any, objects: list, identities: dict, findings: Findings) -> None:
+    """CLU-016 for eksctl service accounts with no ServiceAccount manifest: the identity translation creates
+    the account (manifests get IDN-001 on their own ServiceAccount), but the application still has to move
+    from AWS SDK credentials to its workload identity."""
+    in_manifests = {(o.namespace or "default", o.name) for o in objects if o.kind == "ServiceAccount" and not o.group}
+    for kind, name_key in (("serviceAccounts", None), ("podIdentityAssociations", "serviceAccountName")):
+        for i, entry in enumerate(cfg.data.get("iam", {}).get(kind) or []):
+            if not isinstance(entry, dict):
+                continue
+            md = entry if name_key else (entry.get("metadata") or {})
+            key = (str(md.get("namespace", "default")), str(md.get(name_key or "name", "")))
+            if key in in_manifests:
+                continue
+            ident = identities.get(key)
+            findings.add("CLU-016", f"iam.{kind}[{i}] {key[0]}/{key[1]}" + (f" -> workload identity {ident}" if ident
+                                                                            else ""), cfg.doc, ("iam", kind, i))
 
 
 def apply_cluster_requests(plan: AksPlan, findings: Findings) -> None:

@@ -164,19 +164,25 @@ def _with_namespaces(created: list[dict[str, Any]], objects: list[K8sObject]) ->
     return [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}} for ns in needed] + created
 
 
-def translate_workloads(objects: list[K8sObject], ctx: WorkloadContext, cfg: Any = None) -> WorkloadPlan:
+def translate_workloads(objects: list[K8sObject], ctx: WorkloadContext, cfg: Any = None,
+                        progress: Callable[[int, int], None] | None = None) -> WorkloadPlan:
     """Run every input object through the translator chain (see module docstring).
 
     Args:
         objects: loaded manifests (``translators.k8s.load_manifests``).
         ctx: what translators know about the target stack.
         cfg: the eksctl ``ClusterConfig`` (identity translation reads ``iam``), or ``None``.
+        progress: called as ``progress(done, total)`` every 100 objects and at the end (CLI progress bar).
     """
     mods = _load_modules()
     findings = Findings()
     identities = _prepare(mods, objects, ctx, cfg, findings)
     chain = [t for _, ts in mods for t in ts]
-    results = [_chain(o, chain, ctx) for o in objects]
+    results = []
+    for i, o in enumerate(objects, start=1):
+        results.append(_chain(o, chain, ctx))
+        if progress is not None and (i % 100 == 0 or i == len(objects)):
+            progress(i, len(objects))
     created: list[dict[str, Any]] = []
     if identities is not None:
         from .identity import drop_service_accounts
