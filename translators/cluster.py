@@ -231,9 +231,9 @@ def _logging(cfg: ClusterConfig, plan: ClusterPlan, findings: Findings) -> None:
     for i, t in enumerate(types):
         key = "all / *" if t in ("all", "*") else t
         row = table.get(key)
-        if row is None:
-            findings.add("CLU-008", f"log type {t!r}", cfg.doc, ("cloudWatch", "clusterLogging", "enableTypes", i))
-            continue
+        if row is None:  # eksctl's schema enumerates the log types, so the table covers every valid one
+            raise InputError(cfg.file, cfg.line("cloudWatch", "clusterLogging", "enableTypes", i),
+                             f"cloudWatch.clusterLogging.enableTypes[{i}]", f"unknown log type {t!r}")
         for c in row["aks_diagnostic_category"].split(","):
             if c and c not in cats:
                 cats.append(c)

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Callable, Iterable
 
-from .errors import InputError
+from .errors import InputError, field_path
 from .findings import Finding, Findings
 from .yamlsource import SourceDoc, load_documents
 
@@ -206,6 +206,14 @@ def _checked(o: K8sObject) -> K8sObject:
     for key in ("apiVersion", "kind"):
         if not isinstance(o.obj.get(key), str) or not o.obj.get(key):
             raise InputError(o.file, o.line(), key, f"missing or not a string (every manifest needs {key})")
+    md = o.obj.get("metadata")
+    expected = {("metadata",): dict, ("metadata", "name"): str, ("metadata", "namespace"): str,
+                ("metadata", "labels"): dict, ("metadata", "annotations"): dict}
+    for path, typ in expected.items():
+        value = md if len(path) == 1 else md.get(path[1]) if isinstance(md, dict) else None
+        if value is not None and not isinstance(value, typ):
+            raise InputError(o.file, o.line(*path), field_path(o.base_path + path),
+                             f"expected a {'mapping' if typ is dict else 'string'}, got {type(value).__name__}")
     return o
 
 

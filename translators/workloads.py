@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from collections.abc import Callable
 
+from .errors import InputError
 from .findings import Finding, Findings, finding
 from .k8s import OUTCOMES, K8sObject, Translation, WorkloadContext
 
@@ -41,6 +42,9 @@ TRANSLATOR_MODULES: tuple[tuple[str, str], ...] = (
     ("translators.secrets", "SECRETS_TRANSLATORS"),
     ("translators.appconfig", "APPCONFIG_TRANSLATORS"),
 )
+# What a translator raises when a field of its object has a type or shape it does not expect
+# (manifests are not schema-validated): reported as an InputError on that object.
+SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 AWS_GROUP_SUFFIXES = ("k8s.aws", "amazonaws.com", "services.k8s.aws")
 FIRST_KINDS = ("Namespace", "CustomResourceDefinition")
 
@@ -92,6 +96,26 @@ def _load_modules() -> list[tuple[Any, list[Callable]]]:
     return mods
 
 
+def shape_error(obj: K8sObject, where: str) -> InputError:
+    """The error for an object whose fields ``where`` cannot read (values are not quoted: they may be secrets)."""
+    return InputError(obj.file, obj.line(), "", f"{obj.ref()}: a field has a type or shape that {where} cannot "
+                      f"read; check the object against the {obj.api_version} {obj.kind} schema")
+
+
+def _prepare_checked(mods: list[tuple[Any, list[Callable]]], objects: list[K8sObject], ctx: WorkloadContext,
+                     cfg: Any, findings: Findings) -> Any:
+    """:func:`_prepare`, with a shape error blamed on the first object that causes it on its own."""
+    try:
+        return _prepare(mods, objects, ctx, cfg, findings)
+    except SHAPE_ERRORS as exc:
+        for o in objects:
+            try:
+                _prepare(mods, [o], WorkloadContext(options=copy.deepcopy(ctx.options)), None, Findings())
+            except SHAPE_ERRORS:
+                raise shape_error(o, "indexing the estate") from exc
+        raise
+
+
 def _prepare(mods: list[tuple[Any, list[Callable]]], objects: list[K8sObject], ctx: WorkloadContext,
              cfg: Any, findings: Findings) -> Any:
     identities = None
@@ -122,7 +146,10 @@ def _chain(obj: K8sObject, chain: list[Callable], ctx: WorkloadContext) -> Objec
     found: list[Finding] = []
     claimed = False
     for translate in chain:
-        result: Translation | None = translate(current, ctx)
+        try:
+            result: Translation | None = translate(current, ctx)
+        except SHAPE_ERRORS as exc:
+            raise shape_error(obj, f"{translate.__module__}.{translate.__name__}") from exc
         if result is None:
             continue
         claimed = True
@@ -176,7 +203,7 @@ def translate_workloads(objects: list[K8sObject], ctx: WorkloadContext, cfg: Any
     """
     mods = _load_modules()
     findings = Findings()
-    identities = _prepare(mods, objects, ctx, cfg, findings)
+    identities = _prepare_checked(mods, objects, ctx, cfg, findings)
     chain = [t for _, ts in mods for t in ts]
     results = []
     for i, o in enumerate(objects, start=1):
