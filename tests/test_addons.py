@@ -12,21 +12,19 @@ import pytest
 import yaml
 
 from conftest import CORPUS
+from helpers import load
 from translators import addons
 from translators.addons import (ADDON_TRANSLATORS, INDEX_KEY, autoscaler_profile, detect_addon, index_addons,
                                 prepare)
 from translators.errors import InputError
 from translators.findings import catalogue
-from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests, split_objects
+from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests
 from translators.refdata import DATA
-from translators.yamlsource import load_documents
 
 SRC = Path(__file__).resolve().parents[1] / "translators"
 ADD_RULES = {rid for rid in catalogue() if rid.startswith("ADD-")}
 
 
-def load(text: str) -> list[K8sObject]:
-    return [o for d in load_documents(textwrap.dedent(text), "in.yaml") for o in split_objects(d)]
 
 
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:

@@ -2,26 +2,23 @@
 from __future__ import annotations
 
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import load
 import yaml
 
 from test_addons import corpus_files, load_corpus, validate_core
 from translators.backup import (BACKUP_TRANSLATORS, INDEX_KEY, container_name, index_velero, prepare,
                                 velero_settings)
 from translators.findings import catalogue
-from translators.k8s import K8sObject, Translation, WorkloadContext, split_objects
+from translators.k8s import K8sObject, Translation, WorkloadContext
 from translators.refdata import DATA
-from translators.yamlsource import load_documents
 
 SRC = Path(__file__).resolve().parents[1] / "translators"
 BAK_RULES = {rid for rid in catalogue() if rid.startswith("BAK-")}
 
 
-def load(text: str) -> list[K8sObject]:
-    return [o for d in load_documents(textwrap.dedent(text), "in.yaml") for o in split_objects(d)]
 
 
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:

@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import load
 import yaml
 
 from test_addons import corpus_files, load_corpus, validate_core
 from translators.findings import catalogue
-from translators.k8s import K8sObject, Translation, WorkloadContext, split_objects
+from translators.k8s import K8sObject, Translation, WorkloadContext
 from translators.karpenter import (KARPENTER_TRANSLATORS, azure_series, family_parts, map_requirements, size_cpus,
                                    sku_family, sku_version)
 from translators.refdata import DATA
-from translators.yamlsource import load_documents
 
 SRC = Path(__file__).resolve().parents[1] / "translators"
 KAR_RULES = {rid for rid in catalogue() if rid.startswith("KAR-")}
@@ -25,8 +24,6 @@ AZURE_KEYS = {"aksnodeclass", "sku-name", "sku-family", "sku-version", "sku-cpu"
 IMAGE_FAMILIES = {"Ubuntu", "Ubuntu2204", "Ubuntu2404", "AzureLinux", "Windows2022", "Windows2025"}
 
 
-def load(text: str) -> list[K8sObject]:
-    return [o for d in load_documents(textwrap.dedent(text), "in.yaml") for o in split_objects(d)]
 
 
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:

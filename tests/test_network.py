@@ -5,20 +5,19 @@ import copy
 import csv
 import json
 import re
-import textwrap
 from pathlib import Path
 
 import kubernetes_validate
 import pytest
+from helpers import load
 import yaml
 
 from translators.errors import InputError
 from translators.findings import catalogue
-from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests, split_objects
+from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests
 from translators.network import (DNS_RULE, INDEX_KEY, NETWORK_TRANSLATORS, clean_selector, index_network, prepare,
                                  private_range, selector_matches, sgp_label_key)
 from translators.refdata import DATA
-from translators.yamlsource import load_documents
 
 from conftest import CORPUS  # noqa: E402
 
@@ -51,8 +50,6 @@ spec:
 """
 
 
-def load(text: str) -> list[K8sObject]:
-    return [o for d in load_documents(textwrap.dedent(text), "in.yaml") for o in split_objects(d)]
 
 
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:

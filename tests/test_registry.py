@@ -9,18 +9,18 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import load
 import yaml
 
 from translators.errors import InputError
 from translators.findings import catalogue
-from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests, split_objects
+from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests
 from translators.network import NETWORK_TRANSLATORS, aws_network_object
 from translators.podspec import containers
 from translators.refdata import DATA
 from translators.registry import (INDEX_KEY, PLAN_KEY, REGISTRY_TRANSLATORS, ImageRef, docker_config_hosts, ecr_host,
                                   image_copy_plan, index_registry, parse_image, prepare, rewrite_image,
                                   velero_image_configmap)
-from translators.yamlsource import load_documents
 
 from conftest import CORPUS  # noqa: E402
 
@@ -29,8 +29,6 @@ ACR = "acrshop1a2b.azurecr.io"
 ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 
 
-def load(text: str) -> list[K8sObject]:
-    return [o for d in load_documents(textwrap.dedent(text), "in.yaml") for o in split_objects(d)]
 
 
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:

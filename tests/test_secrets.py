@@ -9,23 +9,21 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import load
 import yaml
 
 from translators.findings import Findings, catalogue
 from translators.identity import plan_identities
-from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests, split_objects
+from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests
 from translators.refdata import DATA
 from translators.secrets import (INDEX_KEY, KV_SECRET_NAME, MIGRATION_KEY, SECRETS_TRANSLATORS, aws_secret_id,
                                  index_secrets, is_secret_manifest, kv_secret_name, migration_command, prepare)
-from translators.yamlsource import load_documents
 
 from conftest import CORPUS  # noqa: E402
 
 KV = "kv-shop-1a2b3c4d"
 
 
-def load(text: str) -> list[K8sObject]:
-    return [o for d in load_documents(textwrap.dedent(text), "in.yaml") for o in split_objects(d)]
 
 
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:

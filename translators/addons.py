@@ -27,7 +27,7 @@ from typing import Any
 from collections.abc import Iterable
 
 from .findings import Findings
-from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index
 from .podspec import containers, pod_template
 from .refdata import read_table
 
@@ -218,10 +218,7 @@ def prepare(objects: Iterable[K8sObject], ctx: WorkloadContext) -> None:
 
 
 def _index(ctx: WorkloadContext) -> dict[str, Any]:
-    idx = ctx.options.get(INDEX_KEY)
-    if not isinstance(idx, dict):
-        idx = ctx.options[INDEX_KEY] = _empty_index(False)
-    return idx
+    return estate_index(ctx, INDEX_KEY, lambda: _empty_index(False))
 
 
 def translate_addon_workload(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:

@@ -24,7 +24,7 @@ from typing import Any
 from collections.abc import Iterable
 
 from .findings import Findings
-from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index
 from .podspec import containers
 from .refdata import read_table
 
@@ -82,10 +82,7 @@ def prepare(objects: Iterable[K8sObject], ctx: WorkloadContext) -> None:
 
 
 def _index(ctx: WorkloadContext) -> dict[str, Any]:
-    idx = ctx.options.get(INDEX_KEY)
-    if not isinstance(idx, dict):
-        idx = ctx.options[INDEX_KEY] = {"complete": False, "awsSnapshotLocations": []}
-    return idx
+    return estate_index(ctx, INDEX_KEY, lambda: {"complete": False, "awsSnapshotLocations": []})
 
 
 def _location(obj: K8sObject, ctx: WorkloadContext, keys: tuple[str, ...]) -> tuple[dict[str, Any], Findings]:

@@ -133,6 +133,18 @@ class Translation:
             raise ValueError(f"unknown outcome {self.outcome!r}")
 
 
+def estate_index(ctx: WorkloadContext, key: str, empty: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The whole-estate index a module's ``prepare`` stored under ``ctx.options[key]``.
+
+    When ``prepare`` did not run (a translator called on its own), stores and returns ``empty()``,
+    an index marked ``"complete": False`` by convention, so translators can tell they see one object only.
+    """
+    idx = ctx.options.get(key)
+    if not isinstance(idx, dict):
+        idx = ctx.options[key] = empty()
+    return idx
+
+
 def add_finding(findings: Findings, rule_id: str, message: str, obj: K8sObject, *path: Any,
                 severity: str | None = None) -> Finding:
     """Append a finding located at ``path`` inside ``obj``."""

@@ -26,7 +26,7 @@ from typing import Any
 from collections.abc import Iterable
 
 from .findings import Findings
-from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index
 from .podspec import containers, pod_template
 from .refdata import read_table
 
@@ -166,10 +166,7 @@ def prepare(objects: list[K8sObject], ctx: WorkloadContext) -> None:
 
 
 def _index(ctx: WorkloadContext) -> dict[str, Any]:
-    idx = ctx.options.get(INDEX_KEY)
-    if not isinstance(idx, dict):
-        idx = ctx.options[INDEX_KEY] = _empty_index(False)
-    return idx
+    return estate_index(ctx, INDEX_KEY, lambda: _empty_index(False))
 
 
 def _sa_selected(policy: dict[str, Any], ns: str, sa: str, pod_labels: dict, idx: dict[str, Any]) -> bool:

@@ -29,7 +29,7 @@ from typing import Any
 from collections.abc import Iterable
 
 from .findings import Findings
-from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index
 from .storage_disk import AZURE_DISK_DRIVER, translate_ebs_attributes_class, translate_ebs_class
 from .storage_files import (aws_drivers, aws_volume, drop_aws_class, drop_aws_volume, min_share_gib,
                             translate_efs_class)
@@ -114,10 +114,7 @@ def prepare_storage(objects: Iterable[K8sObject], ctx: WorkloadContext) -> None:
 
 
 def _index(ctx: WorkloadContext) -> dict[str, Any]:
-    idx = ctx.options.get(INDEX_KEY)
-    if not isinstance(idx, dict):
-        idx = ctx.options[INDEX_KEY] = _empty_index(False)
-    return idx
+    return estate_index(ctx, INDEX_KEY, lambda: _empty_index(False))
 
 
 def translate_storage_class(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
