@@ -233,6 +233,9 @@ def test_external_secrets():
     assert "serviceAccountRef" not in cluster.objects[0]["spec"]["provider"]["azurekv"]
     assert sorted(f.rule_id for f in cluster.findings) == ["SEC-007", "SEC-008"]
     es = results["ExternalSecret/shop/db"]
+    # v1beta1 input, v1 output: current External Secrets releases serve only v1
+    assert {store["apiVersion"], cluster.objects[0]["apiVersion"], es.objects[0]["apiVersion"]} == \
+        {"external-secrets.io/v1"}
     spec = es.objects[0]["spec"]
     assert spec["data"][0]["remoteRef"] == {"key": "prod-db", "property": "password"}
     assert spec["dataFrom"][0]["extract"] == {"key": "prod-db-extra"}

@@ -329,8 +329,12 @@ def translate_secret_store(obj: K8sObject, ctx: WorkloadContext) -> Translation 
     add_finding(findings, "SEC-007", f"{obj.ref()}: {aws.get('service', 'SecretsManager')} → Key Vault "
                 f"{ctx.key_vault_name} with workload identity ({how})", obj, "spec", "provider")
     new = obj.copy()
+    new["apiVersion"] = ESO_API_VERSION  # v1beta1 is no longer served by current External Secrets releases
     new["spec"]["provider"] = {"azurekv": azurekv}
     return Translation("translated", [new], findings)
+
+
+ESO_API_VERSION = "external-secrets.io/v1"  # v1beta1 fields are unchanged in v1; upstream CRDs serve only v1
 
 
 def _es_store(obj: K8sObject) -> str:
@@ -365,6 +369,7 @@ def translate_external_secret(obj: K8sObject, ctx: WorkloadContext) -> Translati
     if store is None:
         return None
     findings, new, renamed = Findings(), obj.copy(), []
+    new["apiVersion"] = ESO_API_VERSION
     for key, path in _es_keys(obj):
         svc, name = aws_secret_id(key, _store_type(store))
         kv = _kv_name(idx, svc, name)
