@@ -132,8 +132,9 @@ def _eksctl_only_accounts(cfg: Any, objects: list, identities: dict, findings: F
     the account (manifests get IDN-001 on their own ServiceAccount), but the application still has to move
     from AWS SDK credentials to its workload identity."""
     in_manifests = {(o.namespace or "default", o.name) for o in objects if o.kind == "ServiceAccount" and not o.group}
+    iam = cfg.data.get("iam") if isinstance(cfg.data.get("iam"), dict) else {}  # ``iam:`` with nothing under it
     for kind, name_key in (("serviceAccounts", None), ("podIdentityAssociations", "serviceAccountName")):
-        for i, entry in enumerate(cfg.data.get("iam", {}).get(kind) or []):
+        for i, entry in enumerate(iam.get(kind) or []):
             if not isinstance(entry, dict):
                 continue
             md = entry if name_key else (entry.get("metadata") or {})

@@ -131,10 +131,11 @@ def _clean(text: str) -> str:
 
 
 def _identity_name(stem: str, key: str, taken: set[str]) -> str:
+    """A unique identity name; ``taken`` holds the lowercased names in use (Azure names ignore case)."""
     base = "id-" + (_clean(stem) or short_hash(key))
-    if len(base) > 120 or base in taken:
+    if len(base) > 120 or base.lower() in taken:
         base = f"{base[:111].rstrip('-_')}-{short_hash(key)}"
-    taken.add(base)
+    taken.add(base.lower())
     return base
 
 
@@ -142,7 +143,7 @@ def _credentials(sas: list[tuple[str, str]]) -> list[FederatedCredential]:
     out: list[FederatedCredential] = []
     for ns, sa in sas:
         name = _clean(f"{ns}-{sa}")
-        if len(name) > 120 or any(c.name == name for c in out):
+        if len(name) > 120 or any(c.name.lower() == name.lower() for c in out):
             name = f"{name[:111].rstrip('-_')}-{short_hash(ns, sa)}"
         out.append(FederatedCredential(name, ns, sa, f"system:serviceaccount:{ns}:{sa}"))
     return out
@@ -302,9 +303,9 @@ def plan_identities(cfg: ClusterConfig | None, objects: list[K8sObject], ctx: Wo
                          f"({base} ... {base}-{len(chunks)})", first.where.doc, first.where.path)
         for n, chunk in enumerate(chunks):
             name = base if n == 0 else f"{base}-{n + 1}"
-            if n and name in taken:
+            if n and name.lower() in taken:
                 name = f"{base[:111].rstrip('-_')}-{short_hash(key, str(n))}"
-            taken.add(name)
+            taken.add(name.lower())
             plan.identities.append(WorkloadIdentity(name, group[0].source, _credentials(chunk), prune(grants)))
             for sa in chunk:
                 ctx.service_account_identities[sa] = name

@@ -205,6 +205,8 @@ def split_objects(doc: SourceDoc) -> list[K8sObject]:
         raise doc.error((), "a Kubernetes manifest must be a mapping with apiVersion and kind")
     if data.get("kind") == "List" or (isinstance(data.get("kind"), str) and data["kind"].endswith("List")
                                       and isinstance(data.get("items"), list)):
+        if not isinstance(data.get("items") or [], list):
+            raise doc.error(("items",), "a List's items must be a list of manifests")
         out = []
         for i, item in enumerate(data.get("items") or []):
             if not isinstance(item, dict):

@@ -402,10 +402,23 @@ def _decoded(value: Any, b64: bool) -> str:
         return ""
 
 
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
 def translate_secret(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    """Kubernetes Secret → passthrough (a Pulumi secret) with findings that name keys, never values."""
+    """Kubernetes Secret → passthrough (a Pulumi secret) with findings that name keys, never values.
+
+    A ``kubectl.kubernetes.io/last-applied-configuration`` annotation (``kubectl get -o yaml``
+    exports have it) repeats the values in plain metadata: it is dropped (outcome ``translated``).
+    """
     if not is_secret_manifest(obj.obj):
         return None
+    new = obj.copy()
+    annotations = (new.get("metadata") or {}).get("annotations")
+    stripped = isinstance(annotations, dict) and annotations.pop(LAST_APPLIED, None) is not None
+    if stripped and not annotations:
+        del new["metadata"]["annotations"]
+    outcome = "translated" if stripped else "passthrough"
     values: dict[str, str] = {}
     for field_, b64 in (("data", True), ("stringData", False)):
         block = obj.obj.get(field_)
@@ -414,12 +427,14 @@ def translate_secret(obj: K8sObject, ctx: WorkloadContext) -> Translation | None
     findings = Findings()
     keys = sorted(values)
     add_finding(findings, "SEC-009", f"{obj.ref()} (keys: {', '.join(keys) or 'none'}): values are in the manifests; "
-                f"move them to Key Vault {ctx.key_vault_name}", obj)
+                f"move them to Key Vault {ctx.key_vault_name}" + ("; its last-applied-configuration annotation (a "
+                                                                  "plain copy of the values) is dropped" if stripped
+                                                                  else ""), obj)
     stype = str(obj.obj.get("type", ""))
     if stype in ("kubernetes.io/dockerconfigjson", "kubernetes.io/dockercfg"):
         if any(".dkr.ecr." in v for v in values.values()):
             add_finding(findings, "SEC-010", f"{obj.ref()} is an Amazon ECR pull secret", obj)
-        return Translation("passthrough", [obj.copy()], findings)
+        return Translation(outcome, [new], findings)
     creds = [k for k in keys if (p := match_name(k)) is not None and p.rule == "APP-001"]
     if creds:
         add_finding(findings, "SEC-011", f"{obj.ref()} keys {', '.join(creds)} hold AWS credentials", obj)
@@ -429,7 +444,7 @@ def translate_secret(obj: K8sObject, ctx: WorkloadContext) -> Translation | None
         services = sorted({p.aws for p, _ in scan_value(values[k])})
         if services:
             add_finding(findings, "SEC-012", f"{obj.ref()} key {k} names {', '.join(services)}", obj)
-    return Translation("passthrough", [obj.copy()], findings)
+    return Translation(outcome, [new], findings)
 
 
 SECRETS_TRANSLATORS: list[Translator] = [translate_secret_provider_class, translate_secret_store,

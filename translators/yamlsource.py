@@ -7,7 +7,8 @@ so that translators and error messages can point at ``file:line``.
 Guards (each raises :class:`~translators.errors.InputError` naming the limit):
 
 * files larger than :data:`MAX_FILE_BYTES` are refused;
-* alias expansion is bounded by :data:`MAX_NODES` converted nodes per document
+* documents of more than :data:`MAX_NODES` nodes are refused before they are composed,
+  and alias expansion is bounded by :data:`MAX_NODES` converted nodes per document
   (defeats "billion laughs" alias bombs);
 * nesting deeper than :data:`MAX_DEPTH` is refused;
 * duplicate mapping keys are an error (YAML 1.2 forbids them; PyYAML would keep
@@ -43,24 +44,27 @@ class SourceDoc:
         file: path as given by the user.
         index: 0-based position of the document in its file.
         data: the document as plain dict/list/str/int/float/bool/None.
-        lines: map from path tuple (``("spec", "template", 0)``) to 1-based line.
+        lines: 1-based line of every mapping key and sequence item, as a tree: ``{key or index:
+            (line, children or None)}`` (memory per node independent of its depth; read it with
+            :meth:`line_of`).
         start_line: 1-based line where the document starts.
     """
 
     file: str
     index: int
     data: Any
-    lines: dict[tuple, int] = field(default_factory=dict)
+    lines: dict[Any, tuple[int, dict | None]] = field(default_factory=dict)
     start_line: int = 1
 
     def line_of(self, *path: Any) -> int:
         """Line of the deepest known prefix of ``path`` (the document start if none)."""
-        p = tuple(path)
-        while p:
-            if p in self.lines:
-                return self.lines[p]
-            p = p[:-1]
-        return self.start_line
+        line, level = self.start_line, self.lines
+        for part in path:
+            entry = level.get(part) if level else None
+            if entry is None:
+                break
+            line, level = entry
+        return line
 
     def error(self, path: tuple, message: str) -> InputError:
         """An :class:`InputError` located at ``path`` in this document."""
@@ -71,9 +75,10 @@ class _Converter:
     def __init__(self, file: str) -> None:
         self.file = file
         self.count = 0
-        self.lines: dict[tuple, int] = {}
+        self.lines: dict[Any, tuple[int, dict | None]] = {}
 
-    def convert(self, node: yaml.Node, path: tuple, depth: int) -> Any:
+    def convert(self, node: yaml.Node, path: tuple, depth: int, lines: dict | None) -> Any:
+        """``node`` as plain Python; the lines of its keys / items go into ``lines`` (see :class:`SourceDoc`)."""
         self.count += 1
         if self.count > MAX_NODES:
             raise InputError(self.file, node.start_mark.line + 1, field_path(path),
@@ -87,31 +92,39 @@ class _Converter:
             merged: dict = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    value = self.convert(value_node, path, depth + 1)
+                    value = self.convert(value_node, path, depth + 1, lines)
                     for m in value if isinstance(value, list) else [value]:
                         if isinstance(m, dict):
                             for k, v in m.items():
                                 merged.setdefault(k, v)
                     continue
-                key = self.convert(key_node, path, depth + 1)
+                key = self.convert(key_node, path, depth + 1, {})
                 if isinstance(key, (dict, list)):
                     raise InputError(self.file, key_node.start_mark.line + 1, field_path(path),
                                      "mapping keys must be scalars")
                 if key in out:
                     raise InputError(self.file, key_node.start_mark.line + 1, field_path(path + (key,)),
                                      f"duplicate key {key!r}")
-                self.lines[path + (key,)] = key_node.start_mark.line + 1
-                out[key] = self.convert(value_node, path + (key,), depth + 1)
+                sub = None if isinstance(value_node, yaml.ScalarNode) else {}
+                if lines is not None:
+                    lines[key] = (key_node.start_mark.line + 1, sub)
+                out[key] = self.convert(value_node, path + (key,), depth + 1, sub)
             for k, v in merged.items():  # explicit keys override merged ones (YAML merge-key semantics)
                 out.setdefault(k, v)
             return out
         if isinstance(node, yaml.SequenceNode):
             items = []
             for i, item in enumerate(node.value):
-                self.lines[path + (i,)] = item.start_mark.line + 1
-                items.append(self.convert(item, path + (i,), depth + 1))
+                sub = None if isinstance(item, yaml.ScalarNode) else {}
+                if lines is not None:
+                    lines[i] = (item.start_mark.line + 1, sub)
+                items.append(self.convert(item, path + (i,), depth + 1, sub))
             return items
-        return _construct_scalar(node)
+        try:
+            return _construct_scalar(node)
+        except (ValueError, KeyError, IndexError) as exc:  # e.g. ``!!int abc``, ``!!bool maybe``, empty ``!!int``
+            raise InputError(self.file, node.start_mark.line + 1, field_path(path),
+                             f"value cannot be read as YAML {node.tag.rsplit(':', 1)[-1]}") from exc
 
 
 _SCALAR = yaml.SafeLoader("")
@@ -155,29 +168,36 @@ def read_text(path: str | Path) -> str:
 _NESTING_HINTS = ("[", "{", "- ", "? ")
 
 
-def _check_nesting(text: str, file: str) -> None:
-    """Refuse documents nested deeper than :data:`MAX_DEPTH` before composing them.
+def _check_shape(text: str, file: str) -> None:
+    """Refuse documents nested deeper than :data:`MAX_DEPTH` or of more than :data:`MAX_NODES`
+    nodes before composing them.
 
-    libyaml's composer recurses once per level, so a small file nested tens of
-    thousands of levels deep would crash the interpreter; the scanner does not
-    recurse, so the depth is measured on its tokens. Only texts that could nest
-    that deep (more than MAX_DEPTH bracket, dash or explicit-key openers) are scanned.
+    libyaml's composer recurses once per level, so a small file nested tens of thousands of
+    levels deep would crash the interpreter, and it holds every node of a document in memory
+    (hundreds of bytes each: a 16 MB document of ``[1,1,1,...`` would take gigabytes before
+    :class:`_Converter` counts it). The parser does neither, so both are measured on its events.
+    Only texts that could nest that deep (more than MAX_DEPTH bracket, dash or explicit-key
+    openers) or hold that many nodes (a node takes at least half a character) are parsed twice.
     """
-    if sum(text.count(h) for h in _NESTING_HINTS) <= MAX_DEPTH:
+    if sum(text.count(h) for h in _NESTING_HINTS) <= MAX_DEPTH and len(text) <= MAX_NODES // 2:
         return
-    depth = 0
-    opening = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
-               yaml.FlowSequenceStartToken)
-    closing = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+    depth = count = 0
     try:
-        for token in yaml.scan(text, Loader=_Loader):
-            if isinstance(token, opening):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise InputError(file, token.start_mark.line + 1, "",
-                                     f"nesting deeper than {MAX_DEPTH} levels; refusing to load it")
-            elif isinstance(token, closing):
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+            elif isinstance(event, yaml.DocumentStartEvent):
+                count = 0
+            elif isinstance(event, yaml.NodeEvent):  # scalar, alias, sequence or mapping start
+                count += 1
+                if count > MAX_NODES:
+                    raise InputError(file, event.start_mark.line + 1, "",
+                                     f"document has more than {MAX_NODES:,} nodes; refusing to load it")
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        raise InputError(file, event.start_mark.line + 1, "",
+                                         f"nesting deeper than {MAX_DEPTH} levels; refusing to load it")
     except yaml.YAMLError:
         return  # the composer reports syntax errors with their line
 
@@ -188,7 +208,7 @@ def load_documents(text: str, file: str) -> Iterator[SourceDoc]:
     Raises:
         InputError: YAML syntax error, alias bomb, excessive nesting, duplicate key.
     """
-    _check_nesting(text, file)
+    _check_shape(text, file)
     loader = _Loader(text)
     index = 0
     try:
@@ -197,7 +217,7 @@ def load_documents(text: str, file: str) -> Iterator[SourceDoc]:
             if node is None:
                 continue
             conv = _Converter(file)
-            data = conv.convert(node, (), 0)
+            data = conv.convert(node, (), 0, conv.lines)
             if data is not None:
                 yield SourceDoc(file, index, data, conv.lines, node.start_mark.line + 1)
             index += 1
@@ -205,6 +225,13 @@ def load_documents(text: str, file: str) -> Iterator[SourceDoc]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         raise InputError(file, line, "", f"YAML syntax error: {exc.problem or exc.context}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, most control characters)
+        # libyaml reports a byte offset into the UTF-8 text, the pure-Python reader a character offset
+        head = text[: exc.position] if _Loader is yaml.SafeLoader else text.encode("utf-8")[: exc.position].decode(
+            "utf-8", "ignore")
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise InputError(file, head.count("\n") + 1, "",
+                         f"character U+{char:04X} is not allowed in YAML ({exc.reason})") from None
     except yaml.YAMLError as exc:
         raise InputError(file, None, "", f"YAML error: {exc}") from None
     except RecursionError:

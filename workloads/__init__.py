@@ -17,7 +17,6 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_kubernetes as k8s
 
-from translators.workloads import FIRST_KINDS
 
 PLACEHOLDER = re.compile(r"\$\{(IDENTITY_CLIENT_ID:[A-Za-z0-9._-]+|AZURE_TENANT_ID)\}")
 
@@ -81,17 +80,45 @@ class Workloads(pulumi.ComponentResource):
         super().__init__("eks-to-aks:index:Workloads", name, None, opts)
         self.provider = k8s.Provider("aks", kubeconfig=kubeconfig, enable_server_side_apply=True,
                                      opts=pulumi.ResourceOptions(parent=self))
-        first: list[pulumi.Resource] = []
+        namespaces: dict[str, pulumi.Resource] = {}
+        crds: list[pulumi.Resource] = []
         self.resources: list[KubernetesObject] = []
         for manifest in objects:
-            is_first = manifest.get("kind") in FIRST_KINDS
-            secret = manifest.get("kind") == "Secret" and manifest.get("apiVersion") == "v1"
+            kind, api = manifest.get("kind"), str(manifest.get("apiVersion", ""))
+            secret = kind == "Secret" and api == "v1"
             props = {k: fill_placeholders(v, placeholders) for k, v in manifest.items()}
             if secret:  # never plain in state, previews or the offline plan
                 props = {k: pulumi.Output.secret(v) if k in ("data", "stringData") else v for k, v in props.items()}
             opts_ = pulumi.ResourceOptions(parent=self, provider=self.provider,
-                                           depends_on=[] if is_first else list(first),
+                                           depends_on=_dependencies(manifest, namespaces, crds),
                                            additional_secret_outputs=["data", "stringData"] if secret else None)
             res = KubernetesObject(logical_name(manifest), props, type_token(manifest), opts_)
-            (first if is_first else self.resources).append(res)
+            if kind == "Namespace" and api == "v1":
+                namespaces[str((manifest.get("metadata") or {}).get("name"))] = res
+            elif kind == "CustomResourceDefinition":
+                crds.append(res)
+            else:
+                self.resources.append(res)
         self.register_outputs({"objects": len(objects)})
+
+
+BUILTIN_GROUP_SUFFIXES = (".k8s.io",)
+BUILTIN_GROUPS = {"", "apps", "batch", "autoscaling", "policy"}
+
+
+def _dependencies(manifest: Mapping[str, Any], namespaces: Mapping[str, pulumi.Resource],
+                  crds: list[pulumi.Resource]) -> list[pulumi.Resource]:
+    """What an object waits for: its own Namespace, and the CRDs when it is a custom resource.
+
+    (Objects arrive Namespaces and CRDs first, so those are already registered.)
+    """
+    deps: list[pulumi.Resource] = []
+    ns = str((manifest.get("metadata") or {}).get("namespace") or "")
+    if ns in namespaces:
+        deps.append(namespaces[ns])
+    api = str(manifest.get("apiVersion", ""))
+    group = api.rsplit("/", 1)[0] if "/" in api else ""
+    if manifest.get("kind") != "CustomResourceDefinition" and group not in BUILTIN_GROUPS \
+            and not group.endswith(BUILTIN_GROUP_SUFFIXES):
+        deps += crds
+    return deps
