@@ -5,6 +5,7 @@ for the engine, with preview semantics (``dry_run=True``).
 """
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,11 +52,20 @@ def run_offline(plan: AksPlan, stack: str = "dev", config: dict[str, str] | None
     def program_func() -> None:
         program.build(plan)
 
+    # The mock engine keeps every registered resource alive; collecting while it grows costs more than the
+    # registration itself on large estates (measured: 79 s -> 31 s at 10,000 objects), so pause the collector.
+    gc.collect()
+    gc.freeze()
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         _sync_await(run_pulumi_func(program_func))
         outputs = {name: _resolve(value) for name, value in _stack_outputs().items()}
     finally:
         getattr(pulumi_settings.SETTINGS, "rpc_manager").clear()  # noqa: B009 - untyped in the SDK
+        if gc_was_enabled:
+            gc.enable()
+        gc.unfreeze()
     urns = {r.urn: r for r in monitor.recorded}
 
     def lineage(r: Any) -> tuple:

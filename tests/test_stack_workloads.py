@@ -120,3 +120,17 @@ def test_secret_values_from_config_become_key_vault_secrets_kept_secret(example_
                for r in secrets)
     text = json.dumps(result.resources) + json.dumps(result.outputs)
     assert not [v for v in planted.values() if v in text]
+
+
+def test_objects_depend_on_their_namespace_and_crd_only():
+    from workloads import _dependencies
+
+    ns, crd, other = (object() for _ in range(3))
+    namespaces = {"shop": ns, "other": other}
+    crds = {("widgets.example.com", "Widget"): crd}
+    dep = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "a", "namespace": "shop"}}
+    widget = {"apiVersion": "widgets.example.com/v1", "kind": "Widget", "metadata": {"name": "w", "namespace": "shop"}}
+    cluster_scoped = {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "s"}}
+    assert _dependencies(dep, namespaces, crds) == [ns]  # type: ignore[arg-type]
+    assert _dependencies(widget, namespaces, crds) == [ns, crd]  # type: ignore[arg-type]
+    assert _dependencies(cluster_scoped, namespaces, crds) == []  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ import yaml
 
 SEVERITIES = ("high", "medium", "low", "info")
 _DATA = Path(__file__).parent / "data"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def catalogue() -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
     items = []
     for path in sorted((_DATA / "rules").glob("*.yaml")):
-        items += list((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules", {}).items())
+        items += list((yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}).get("rules", {}).items())
     for rid, body in items:
         if rid in rules:
             raise ValueError(f"rule {rid} is defined twice")

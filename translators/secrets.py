@@ -92,7 +92,7 @@ def _canon(d: dict[str, Any]) -> dict[str, Any]:
 def _objects(text: Any) -> list[dict[str, Any]] | None:
     """The AWS ``objects`` parameter as a list of descriptors, or ``None`` when unreadable."""
     try:
-        items = yaml.safe_load(text) if isinstance(text, str) else text
+        items = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if isinstance(text, str) else text
     except yaml.YAMLError:
         return None
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):

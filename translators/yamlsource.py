@@ -128,19 +128,21 @@ class _Converter:
 
 
 _SCALAR = yaml.SafeLoader("")
+_AS_TEXT = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"})
 
 
 def _construct_scalar(node: yaml.Node) -> Any:
     """Resolve a scalar node with YAML 1.1 safe rules (ints, floats, bools, null, timestamps as str)."""
     tag = node.tag
-    if tag == "tag:yaml.org,2002:timestamp":
-        return node.value
-    if tag == "tag:yaml.org,2002:binary":
+    if tag in _AS_TEXT:  # most scalars: no constructor needed
         return node.value
     try:
         return _SCALAR.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError:
         return node.value
+    finally:  # the constructor caches every node it built; keep it from growing with the estate
+        _SCALAR.constructed_objects.clear()
+        _SCALAR.recursive_objects.clear()
 
 
 def read_text(path: str | Path) -> str:

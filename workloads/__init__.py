@@ -81,7 +81,7 @@ class Workloads(pulumi.ComponentResource):
         self.provider = k8s.Provider("aks", kubeconfig=kubeconfig, enable_server_side_apply=True,
                                      opts=pulumi.ResourceOptions(parent=self))
         namespaces: dict[str, pulumi.Resource] = {}
-        crds: list[pulumi.Resource] = []
+        crds: dict[tuple[str, str], pulumi.Resource] = {}
         self.resources: list[KubernetesObject] = []
         for manifest in objects:
             kind, api = manifest.get("kind"), str(manifest.get("apiVersion", ""))
@@ -96,7 +96,8 @@ class Workloads(pulumi.ComponentResource):
             if kind == "Namespace" and api == "v1":
                 namespaces[str((manifest.get("metadata") or {}).get("name"))] = res
             elif kind == "CustomResourceDefinition":
-                crds.append(res)
+                spec = manifest.get("spec") or {}
+                crds[(str(spec.get("group", "")), str((spec.get("names") or {}).get("kind", "")))] = res
             else:
                 self.resources.append(res)
         self.register_outputs({"objects": len(objects)})
@@ -107,8 +108,9 @@ BUILTIN_GROUPS = {"", "apps", "batch", "autoscaling", "policy"}
 
 
 def _dependencies(manifest: Mapping[str, Any], namespaces: Mapping[str, pulumi.Resource],
-                  crds: list[pulumi.Resource]) -> list[pulumi.Resource]:
-    """What an object waits for: its own Namespace, and the CRDs when it is a custom resource.
+                  crds: Mapping[tuple[str, str], pulumi.Resource]) -> list[pulumi.Resource]:
+    """What an object waits for: its own Namespace, and its CRD when the estate defines it (at most two edges,
+    so registration stays linear in the number of objects).
 
     (Objects arrive Namespaces and CRDs first, so those are already registered.)
     """
@@ -118,7 +120,7 @@ def _dependencies(manifest: Mapping[str, Any], namespaces: Mapping[str, pulumi.R
         deps.append(namespaces[ns])
     api = str(manifest.get("apiVersion", ""))
     group = api.rsplit("/", 1)[0] if "/" in api else ""
-    if manifest.get("kind") != "CustomResourceDefinition" and group not in BUILTIN_GROUPS \
-            and not group.endswith(BUILTIN_GROUP_SUFFIXES):
-        deps += crds
+    crd = crds.get((group, str(manifest.get("kind", ""))))
+    if crd is not None and group not in BUILTIN_GROUPS and not group.endswith(BUILTIN_GROUP_SUFFIXES):
+        deps.append(crd)
     return deps
