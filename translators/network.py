@@ -363,36 +363,41 @@ def translate_workload_network(obj: K8sObject, ctx: WorkloadContext) -> Translat
     found = pod_template(obj.obj)
     if found is None or aws_network_object(obj) is not None:
         return None
-    findings = Findings()
-    new = obj.copy()
-    changed = False
-    for path, container in containers(new):
-        for kind in ("requests", "limits"):
-            res = (container.get("resources") or {}).get(kind)
-            for name in sorted(set(res or {}) & {r["resource"] for r in _table("network_aws_pod_resources.csv")}):
-                add_finding(findings, "NET-011", f"{obj.ref()} container {container.get('name', '?')}: {kind} "
-                            f"{name} removed", obj, *path, "resources", kind, name)
-                del res[name]
-                if not res:
-                    del container["resources"][kind]
-                changed = True
+    aws_resources = {r["resource"] for r in _table("network_aws_pod_resources.csv")}
     idx = _index(ctx)
     tpl_path, tpl = found
     spec = tpl.get("spec") or {}
     sa = str(spec.get("serviceAccountName") or spec.get("serviceAccount") or "default")
     labels = (tpl.get("metadata") or {}).get("labels") or {}
-    for p in sorted(idx["policies"].values(), key=lambda p: p["name"]):
-        if _sa_selected(p, _ns(obj), sa, labels, idx):
-            new_tpl = new
-            for part in tpl_path:
-                new_tpl = new_tpl[part]
-            md = new_tpl["metadata"] = _dict(new_tpl.get("metadata"))
-            md["labels"] = {**_dict(md.get("labels")), sgp_label_key(p["name"]): "true"}
-            add_finding(findings, "NET-004", f"{obj.ref()} runs as ServiceAccount {sa}, selected by "
-                        f"SecurityGroupPolicy {p['name']}; pod label {sgp_label_key(p['name'])}=true added",
-                        obj, *tpl_path, "spec")
-            changed = True
-    return Translation("translated", [new], findings) if changed else None
+    ns = _ns(obj)
+    # only this namespace's service-account-selecting policies can match (keeps the scan linear)
+    selecting = [p for p in sorted(idx["policies"].values(), key=lambda p: p["name"])
+                 if p["namespace"] == ns and p["saSelector"] is not None and _sa_selected(p, ns, sa, labels, idx)]
+    has_aws_resources = any(set((c.get("resources") or {}).get(kind) or {}) & aws_resources
+                            for _, c in containers(obj.obj) for kind in ("requests", "limits"))
+    if not selecting and not has_aws_resources:
+        return None  # nothing to change: no copy
+    findings = Findings()
+    new = obj.copy()
+    for path, container in containers(new):
+        for kind in ("requests", "limits"):
+            res = (container.get("resources") or {}).get(kind)
+            for name in sorted(set(res or {}) & aws_resources):
+                add_finding(findings, "NET-011", f"{obj.ref()} container {container.get('name', '?')}: {kind} "
+                            f"{name} removed", obj, *path, "resources", kind, name)
+                del res[name]
+                if not res:
+                    del container["resources"][kind]
+    for p in selecting:
+        new_tpl = new
+        for part in tpl_path:
+            new_tpl = new_tpl[part]
+        md = new_tpl["metadata"] = _dict(new_tpl.get("metadata"))
+        md["labels"] = {**_dict(md.get("labels")), sgp_label_key(p["name"]): "true"}
+        add_finding(findings, "NET-004", f"{obj.ref()} runs as ServiceAccount {sa}, selected by "
+                    f"SecurityGroupPolicy {p['name']}; pod label {sgp_label_key(p['name'])}=true added",
+                    obj, *tpl_path, "spec")
+    return Translation("translated", [new], findings)
 
 
 NETWORK_TRANSLATORS: list[Translator] = [
