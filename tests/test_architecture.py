@@ -27,3 +27,10 @@ def test_importing_every_translator_module_loads_no_pulumi():
             "print(','.join(bad))\n")
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert res.stdout.strip() == ""
+
+
+def test_every_data_table_states_its_provenance():
+    tables = [p for p in (ROOT / "translators" / "data").iterdir() if p.suffix in (".csv", ".tsv")]
+    assert len(tables) > 30
+    missing = [p.name for p in tables if not p.read_text(encoding="utf-8").startswith("# provenance:")]
+    assert missing == []
