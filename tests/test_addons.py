@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import CORPUS
-from helpers import load
+from helpers import load, first_result
 from translators import addons
 from translators.addons import (ADDON_TRANSLATORS, INDEX_KEY, autoscaler_profile, detect_addon, index_addons,
                                 prepare)
@@ -28,11 +28,7 @@ ADD_RULES = {rid for rid in catalogue() if rid.startswith("ADD-")}
 
 
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    for t in ADDON_TRANSLATORS:
-        res = t(obj, ctx)
-        if res is not None:
-            return res
-    return None
+    return first_result(ADDON_TRANSLATORS, obj, ctx)
 
 
 def run(text: str, ctx: WorkloadContext | None = None, with_prepare: bool = True):

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import load
+from helpers import load, first_result
 import yaml
 
 from test_addons import corpus_files, load_corpus, validate_core
@@ -22,11 +22,7 @@ BAK_RULES = {rid for rid in catalogue() if rid.startswith("BAK-")}
 
 
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    for t in BACKUP_TRANSLATORS:
-        res = t(obj, ctx)
-        if res is not None:
-            return res
-    return None
+    return first_result(BACKUP_TRANSLATORS, obj, ctx)
 
 
 def run(text: str, ctx: WorkloadContext | None = None, with_prepare: bool = True):

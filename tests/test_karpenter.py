@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import load
+from helpers import load, first_result
 import yaml
 
 from test_addons import corpus_files, load_corpus, validate_core
@@ -27,11 +27,7 @@ IMAGE_FAMILIES = {"Ubuntu", "Ubuntu2204", "Ubuntu2404", "AzureLinux", "Windows20
 
 
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    for t in KARPENTER_TRANSLATORS:
-        res = t(obj, ctx)
-        if res is not None:
-            return res
-    return None
+    return first_result(KARPENTER_TRANSLATORS, obj, ctx)
 
 
 def only(text: str, ctx: WorkloadContext | None = None):

@@ -2,22 +2,19 @@
 from __future__ import annotations
 
 import copy
-import csv
 import json
 from pathlib import Path
 
 import kubernetes_validate
 import pytest
-from helpers import load
+from helpers import load, first_result, corpus_objects as load_corpus_objects
 import yaml
 
-from translators.errors import InputError
 from translators.findings import catalogue
-from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests
+from translators.k8s import K8sObject, Translation, WorkloadContext
 from translators.network import (DNS_RULE, INDEX_KEY, NETWORK_TRANSLATORS, clean_selector, index_network, prepare,
                                  private_range, selector_matches, sgp_label_key)
 
-from conftest import CORPUS  # noqa: E402
 
 SRC = Path(__file__).resolve().parents[1] / "translators"
 DNS = json.loads(json.dumps(DNS_RULE))
@@ -51,11 +48,7 @@ spec:
 
 
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    for t in NETWORK_TRANSLATORS:
-        res = t(obj, ctx)
-        if res is not None:
-            return res
-    return None
+    return first_result(NETWORK_TRANSLATORS, obj, ctx)
 
 
 def run(text: str, groups: list[dict] | None = None, do_prepare: bool = True):
@@ -433,17 +426,7 @@ CATEGORIES = ("security-group-policy", "aws-integrations", "apps")
 
 
 def corpus_objects() -> list[K8sObject]:
-    assert CORPUS.is_dir(), f"shared corpus missing at {CORPUS}"
-    with (CORPUS / "PROVENANCE.tsv").open(encoding="utf-8", newline="") as fh:
-        paths = [CORPUS / r["path"] for r in csv.DictReader(fh, delimiter="\t") if r["category"] in CATEGORIES]
-    assert len(paths) >= 30
-    objs: list[K8sObject] = []
-    for p in paths:
-        try:
-            objs += load_manifests([p])
-        except InputError:
-            continue
-    return objs
+    return load_corpus_objects(*CATEGORIES)
 
 
 @pytest.mark.parametrize("with_groups", [False, True])

@@ -2,25 +2,22 @@
 from __future__ import annotations
 
 import base64
-import csv
 import json
 import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import load
+from helpers import load, first_result, corpus_objects
 import yaml
 
-from translators.errors import InputError
 from translators.findings import catalogue
-from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests
+from translators.k8s import K8sObject, Translation, WorkloadContext
 from translators.network import NETWORK_TRANSLATORS, aws_network_object
 from translators.podspec import containers
 from translators.registry import (INDEX_KEY, PLAN_KEY, REGISTRY_TRANSLATORS, ImageRef, docker_config_hosts, ecr_host,
                                   image_copy_plan, index_registry, parse_image, prepare, rewrite_image,
                                   velero_image_configmap)
 
-from conftest import CORPUS  # noqa: E402
 
 SRC = Path(__file__).resolve().parents[1] / "translators"
 ACR = "acrshop1a2b.azurecr.io"
@@ -30,11 +27,7 @@ ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 
 
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    for t in REGISTRY_TRANSLATORS:
-        res = t(obj, ctx)
-        if res is not None:
-            return res
-    return None
+    return first_result(REGISTRY_TRANSLATORS, obj, ctx)
 
 
 def run(text: str, **options) -> tuple[WorkloadContext, list[tuple[K8sObject, Translation | None]]]:
@@ -368,22 +361,9 @@ REGISTRY_RULES = {rid for rid in catalogue() if rid.startswith("REG-")}
 CATEGORIES = ("security-group-policy", "aws-integrations", "apps")
 
 
-def corpus_paths() -> list[Path]:
-    assert CORPUS.is_dir(), f"shared corpus missing at {CORPUS}"
-    with (CORPUS / "PROVENANCE.tsv").open(encoding="utf-8", newline="") as fh:
-        return [CORPUS / r["path"] for r in csv.DictReader(fh, delimiter="\t") if r["category"] in CATEGORIES]
-
-
 @pytest.mark.parametrize("mirror", [False, True])
 def test_corpus(mirror):
-    paths = corpus_paths()
-    assert len(paths) >= 30
-    objs: list[K8sObject] = []
-    for p in paths:
-        try:
-            objs += load_manifests([p])
-        except InputError:
-            continue
+    objs = corpus_objects(*CATEGORIES)
     ctx = WorkloadContext(registry_login_server=ACR, options={"mirrorPublicImages": mirror})
     prepare(objs, ctx)
     workloads = ecr_seen = 0

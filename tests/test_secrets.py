@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import load
+from helpers import load, first_result
 import yaml
 
 from translators.findings import Findings, catalogue
@@ -27,11 +27,7 @@ KV = "kv-shop-1a2b3c4d"
 
 
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    for t in SECRETS_TRANSLATORS:
-        res = t(obj, ctx)
-        if res is not None:
-            return res
-    return None
+    return first_result(SECRETS_TRANSLATORS, obj, ctx)
 
 
 def run(text: str, ctx: WorkloadContext | None = None):

@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import first_result
 import yaml
 
 from translators.findings import catalogue
@@ -26,11 +27,7 @@ def load(text: str, file: str = "in.yaml") -> list[K8sObject]:
 
 
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    for t in STORAGE_TRANSLATORS:
-        res = t(obj, ctx)
-        if res is not None:
-            return res
-    return None
+    return first_result(STORAGE_TRANSLATORS, obj, ctx)
 
 
 def run(text: str, ctx: WorkloadContext | None = None, prepare: bool = True):
