@@ -16,6 +16,7 @@ from .compute import ComputeOptions, translate_node_groups
 from .eksctl import load_cluster_config
 from .errors import field_path
 from .findings import Findings
+from .gcpause import gc_paused
 from .naming import acr_name, key_vault_name, workspace_name
 from .plan import AksPlan
 
@@ -92,8 +93,12 @@ def translate_estate(cluster_config: str | Path | None = None, options: Translat
     Raises:
         InputError: invalid YAML or ClusterConfig (names file, line, field); nothing is planned.
     """
-    opts = options or TranslateOptions()
-    path = str(cluster_config or DEFAULT_CLUSTER_CONFIG)
+    with gc_paused():
+        return _translate_estate(str(cluster_config or DEFAULT_CLUSTER_CONFIG), options or TranslateOptions(),
+                                 manifests)
+
+
+def _translate_estate(path: str, opts: TranslateOptions, manifests: list[str] | None) -> AksPlan:
     cfg = load_cluster_config(path)
     findings = Findings()
     cluster, network, zones = translate_cluster(

@@ -24,17 +24,17 @@ whole estate first (e.g. which StorageClasses are EFS).
 """
 from __future__ import annotations
 
-import copy
 import shutil
 import subprocess
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from collections.abc import Callable, Iterable
 
 from .errors import InputError, field_path
 from .findings import Finding, Findings
-from .yamlsource import SourceDoc, load_documents
+from .yamlsource import SourceDoc, clone, load_documents
 
 OUTCOMES = ("translated", "passthrough", "dropped")
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
@@ -48,15 +48,17 @@ class K8sObject:
     obj: dict[str, Any]
     base_path: tuple = ()  # path of ``obj`` inside ``doc.data`` (for List items)
 
-    @property
+    # Read-only views of ``obj``, computed once: translators never edit ``obj`` in place (they edit
+    # :meth:`copy`), and the chain wraps every edited manifest in a new K8sObject.
+    @cached_property
     def kind(self) -> str:
         return str(self.obj.get("kind", ""))
 
-    @property
+    @cached_property
     def api_version(self) -> str:
         return str(self.obj.get("apiVersion", ""))
 
-    @property
+    @cached_property
     def group(self) -> str:
         """API group (``""`` for the core group)."""
         return self.api_version.rsplit("/", 1)[0] if "/" in self.api_version else ""
@@ -66,11 +68,11 @@ class K8sObject:
         md = self.obj.get("metadata")
         return md if isinstance(md, dict) else {}
 
-    @property
+    @cached_property
     def name(self) -> str:
         return str(self.metadata.get("name", ""))
 
-    @property
+    @cached_property
     def namespace(self) -> str | None:
         ns = self.metadata.get("namespace")
         return str(ns) if ns is not None else None
@@ -89,7 +91,7 @@ class K8sObject:
 
     def copy(self) -> dict[str, Any]:
         """A deep copy of the manifest, for translators to edit."""
-        return copy.deepcopy(self.obj)
+        return clone(self.obj)
 
 
 @dataclass

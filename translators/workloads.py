@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 from .errors import InputError
 from .findings import Finding, Findings, finding
-from .k8s import OUTCOMES, K8sObject, Translation, WorkloadContext
+from .k8s import OUTCOMES, K8sObject, Translation, WorkloadContext, clone
 
 # (module, attribute holding its translator list), in chain order.
 # Add-ons first: what they drop (AWS-only controllers) should not collect identity or image findings.
@@ -167,7 +167,7 @@ def _chain(obj: K8sObject, chain: list[Callable], ctx: WorkloadContext) -> Objec
         found.append(finding("INP-003", f"{obj.ref()} ({obj.api_version}) is an AWS-only resource with no "
                                         "AKS translation", obj.file, obj.line()))
         return ObjectResult(obj, "dropped", [], found)
-    emitted = current.obj if current is not obj else copy.deepcopy(obj.obj)
+    emitted = current.obj if current is not obj else clone(obj.obj)
     return ObjectResult(obj, outcome, [emitted, *extra], found)
 
 
