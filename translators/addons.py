@@ -70,6 +70,12 @@ def addons() -> tuple[Addon, ...]:
                  for r in read_table("addons_components.csv"))
 
 
+@cache
+def _addon_namespaces() -> frozenset[str]:
+    """Namespaces of the add-on table's non-skipped rows."""
+    return frozenset(a.namespace for a in addons() if a.namespace and a.rule != "skip")
+
+
 def _addon(addon_id: str) -> Addon:
     return next(a for a in addons() if a.id == addon_id)
 
@@ -249,19 +255,24 @@ def _companion(obj: K8sObject, idx: dict[str, Any]) -> tuple[Addon, str] | None:
     known = idx["companions"].get(_key(obj.kind, obj.namespace, obj.name))
     if known:
         return _addon(known), "used by its workloads"
+    kind, crd = obj.kind, obj.kind == "CustomResourceDefinition"
+    by_name = kind in COMPANION_KINDS and idx["present"]
+    if not (crd or by_name or obj.namespace in _addon_namespaces()
+            or (kind == "Namespace" and obj.name in _addon_namespaces())):
+        return None  # none of the tests below can match: skip the table scan
+    spec_group = str(_d(obj.obj.get("spec")).get("group", "")) if crd else ""
     for a in addons():
         if a.rule == "skip":
             continue
-        if a.namespace and obj.kind == "Namespace" and obj.name == a.namespace:
+        if a.namespace and kind == "Namespace" and obj.name == a.namespace:
             return a, "its namespace"
         if a.namespace and obj.namespace == a.namespace:
             return a, f"in its namespace {a.namespace}"
-        spec_group = str(_d(obj.obj.get("spec")).get("group", ""))
-        if obj.kind == "CustomResourceDefinition" and a.api_groups and a.api_groups.search(spec_group):
+        if crd and a.api_groups and a.api_groups.search(spec_group):
             return a, f"its CRD ({spec_group})"
-        present = idx["present"].get(a.id)
-        if (obj.kind in COMPANION_KINDS and a.name and a.name.search(obj.name) and present is not None
-                and (obj.kind in CLUSTER_SCOPED or (obj.namespace or "") in present)):
+        present = idx["present"].get(a.id) if by_name else None
+        if (present is not None and a.name and a.name.search(obj.name)
+                and (kind in CLUSTER_SCOPED or (obj.namespace or "") in present)):
             return a, "named after it"
     return None
 
@@ -307,7 +318,8 @@ def _rewrite_external_dns_args(tokens: list[Any]) -> tuple[list[str], str, str, 
 
 def translate_external_dns(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """external-dns on Route 53 (``--provider=aws``/``aws-sd``) → Azure DNS with workload identity."""
-    if obj.kind not in WORKLOAD_KINDS:
+    if obj.kind not in WORKLOAD_KINDS or not any(EXTERNAL_DNS_IMAGE.search(str(c.get("image", "")))
+                                                 for _, c in containers(obj.obj)):
         return None
     new, dns, findings, secret = obj.copy(), dns_settings(ctx), Findings(), f"{obj.name}-azure-config"
     mounts: list[str] = []

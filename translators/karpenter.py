@@ -402,6 +402,11 @@ def translate_node_selection(obj: K8sObject, ctx: WorkloadContext) -> Translatio
     found = pod_template(obj.obj)
     if found is None or not isinstance(found[1].get("spec"), dict):
         return None
+    pod = found[1]["spec"]
+    sel, aff = pod.get("nodeSelector"), pod.get("affinity")
+    if not (isinstance(sel, dict) and any(str(k).startswith(KARPENTER_AWS) for k in sel)) \
+            and not (isinstance(aff, dict) and aff.get("nodeAffinity")):
+        return None  # no Karpenter label to rewrite: no copy
     new, findings = obj.copy(), Findings()
     spec = (pod_template(new) or ((), {}))[1]["spec"]
     add = _adder(findings, obj, found[0] + ("spec",))

@@ -106,6 +106,12 @@ def sgp_label_key(name: str) -> str:
     return LABEL_PREFIX + name
 
 
+@cache
+def _aws_pod_resources() -> frozenset[str]:
+    """Extended resources of AWS network add-ons (``data/network_aws_pod_resources.csv``)."""
+    return frozenset(r["resource"] for r in _table("network_aws_pod_resources.csv"))
+
+
 def _ns(obj: K8sObject) -> str:
     return obj.namespace or "default"
 
@@ -157,7 +163,18 @@ def index_network(objects: Iterable[K8sObject]) -> dict[str, Any]:
     idx = _empty_index(True)
     for o in objects:
         _register(idx, o)
-    return json.loads(json.dumps(idx, default=str))
+    idx = json.loads(json.dumps(idx, default=str))
+    idx["saPolicies"] = _sa_policies_by_namespace(idx)
+    return idx
+
+
+def _sa_policies_by_namespace(idx: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Service-account-selecting policies by namespace, each list ordered by policy name."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for p in sorted(idx["policies"].values(), key=lambda p: p["name"]):
+        if p["saSelector"] is not None:
+            out.setdefault(p["namespace"], []).append(p)
+    return out
 
 
 def prepare(objects: list[K8sObject], ctx: WorkloadContext) -> None:
@@ -363,7 +380,7 @@ def translate_workload_network(obj: K8sObject, ctx: WorkloadContext) -> Translat
     found = pod_template(obj.obj)
     if found is None or aws_network_object(obj) is not None:
         return None
-    aws_resources = {r["resource"] for r in _table("network_aws_pod_resources.csv")}
+    aws_resources = _aws_pod_resources()
     idx = _index(ctx)
     tpl_path, tpl = found
     spec = tpl.get("spec") or {}
@@ -371,8 +388,8 @@ def translate_workload_network(obj: K8sObject, ctx: WorkloadContext) -> Translat
     labels = (tpl.get("metadata") or {}).get("labels") or {}
     ns = _ns(obj)
     # only this namespace's service-account-selecting policies can match (keeps the scan linear)
-    selecting = [p for p in sorted(idx["policies"].values(), key=lambda p: p["name"])
-                 if p["namespace"] == ns and p["saSelector"] is not None and _sa_selected(p, ns, sa, labels, idx)]
+    by_ns = idx["saPolicies"] if "saPolicies" in idx else _sa_policies_by_namespace(idx)
+    selecting = [p for p in by_ns.get(ns, ()) if _sa_selected(p, ns, sa, labels, idx)]
     has_aws_resources = any(set((c.get("resources") or {}).get(kind) or {}) & aws_resources
                             for _, c in containers(obj.obj) for kind in ("requests", "limits"))
     if not selecting and not has_aws_resources:

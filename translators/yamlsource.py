@@ -118,6 +118,7 @@ _MERGE = object()  # a mapping frame whose pending key is ``<<``
 _IMPLICIT = getattr(_Loader, "yaml_implicit_resolvers", {})
 _STR = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_PLAIN_CACHE = 100_000  # distinct plain scalars remembered per file
 
 
 def clone(value: Any) -> Any:
@@ -152,6 +153,7 @@ class _Builder:
     def __init__(self, file: str) -> None:
         self.file = file
         self.stack: list[_Frame] = []
+        self.plain: dict[str, Any] = {}  # plain scalar text -> its value, for this file
 
     def error(self, line: int, message: str, *extra: Any) -> InputError:
         path: list[Any] = []
@@ -191,7 +193,7 @@ class _Builder:
         """Build one document whose DocumentStartEvent was read: ``(data, lines, line of its root)``."""
         stack = self.stack = []
         anchors: dict[str, tuple[Any, dict | None, int]] = {}
-        count, aliased = 0, False
+        count, aliased, plain = 0, False, self.plain
         root: tuple[Any, dict, int] = (None, {}, 1)
         ScalarEvent, MappingStartEvent, SequenceStartEvent = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
         MappingEndEvent, SequenceEndEvent = yaml.MappingEndEvent, yaml.SequenceEndEvent
@@ -203,8 +205,18 @@ class _Builder:
                 count += 1
                 if count > MAX_NODES:
                     raise self.too_many(ev.start_mark.line + 1, aliased)
-                value, sub, line = self.scalar(ev), None, ev.start_mark.line + 1
-                merge = value == "<<" and (ev.tag == _MERGE_TAG or (ev.tag is None and ev.implicit[0]))
+                value, sub, line = ev.value, None, ev.start_mark.line + 1
+                if ev.tag is not None:
+                    value = self.scalar(ev)
+                    merge = value == "<<" and ev.tag == _MERGE_TAG
+                elif ev.implicit[0]:  # plain: resolve once per distinct text (keys and values repeat a lot)
+                    merge = value == "<<"
+                    resolved = plain.get(value, plain)
+                    if resolved is plain:
+                        resolved = self.scalar(ev)
+                        if len(plain) < _PLAIN_CACHE:
+                            plain[value] = resolved
+                    value = resolved
                 if ev.anchor is not None:
                     anchors[ev.anchor] = (value, None, 1)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
