@@ -117,3 +117,61 @@ def _valid(manifest) -> bool | None:
         return None
     except kubernetes_validate.ValidationError:
         return False
+
+
+
+# ---------------------------------------------------------------------------------------------- kind declarations
+
+def _declared_translators():
+    import importlib
+
+    from translators.k8s import kinds_of
+    from translators.workloads import TRANSLATOR_MODULES
+
+    return [t for name, attr in TRANSLATOR_MODULES for t in getattr(importlib.import_module(name), attr)
+            if kinds_of(t) is not None]
+
+
+def _generated_estate(tmp_path, n):
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.generate(n, tmp_path / "estate")
+
+
+@pytest.mark.parametrize("estate", ["example", "corpus", "benchmark"])
+def test_translators_claim_only_their_declared_kinds(estate, tmp_path):
+    """A translator declared with ``handles(...)`` is skipped for other kinds by the chain: it must
+    never claim one. Checked on every input and every emitted object of three estates, with the
+    estate indexes in place (as in a real run)."""
+    from helpers import corpus_objects
+    from translators.eksctl import load_cluster_config
+    from translators.estate import DEFAULT_CLUSTER_CONFIG, DEFAULT_MANIFESTS
+    from translators.k8s import kinds_of
+
+    cfg = None
+    if estate == "example":
+        objects, cfg = load_manifests([str(DEFAULT_MANIFESTS)]), load_cluster_config(str(DEFAULT_CLUSTER_CONFIG))
+    elif estate == "corpus":
+        objects = corpus_objects(*MANIFEST_CATEGORIES)
+    else:
+        gen = _generated_estate(tmp_path, 400)
+        objects, cfg = load_manifests([gen["manifests"]]), load_cluster_config(str(gen["cluster_config"]))
+    context = ctx()
+    plan = translate_workloads(objects, context, cfg)
+    emitted = [K8sObject(r.source.doc, o, r.source.base_path) for r in plan.results for o in r.objects]
+    declared = _declared_translators()
+    assert len(declared) >= 25
+    checked = 0
+    for obj in objects + emitted:
+        for t in declared:
+            if obj.kind in kinds_of(t):
+                continue
+            checked += 1
+            assert t(obj, context) is None, f"{t.__module__}.{t.__name__} claims {obj.ref()} ({obj.kind})"
+    assert checked > 1000

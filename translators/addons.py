@@ -27,7 +27,7 @@ from typing import Any
 from collections.abc import Iterable
 
 from .findings import Findings
-from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index, handles
 from .podspec import containers, pod_template
 from .refdata import read_table
 
@@ -227,6 +227,7 @@ def _index(ctx: WorkloadContext) -> dict[str, Any]:
     return estate_index(ctx, INDEX_KEY, lambda: _empty_index(False))
 
 
+@handles(*sorted(WORKLOAD_KINDS))
 def translate_addon_workload(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """A workload of an AWS add-on → dropped, naming the AKS feature that replaces it."""
     if obj.kind not in WORKLOAD_KINDS:
@@ -316,6 +317,7 @@ def _rewrite_external_dns_args(tokens: list[Any]) -> tuple[list[str], str, str, 
     return out, provider, azure, dropped, at
 
 
+@handles(*sorted(WORKLOAD_KINDS))
 def translate_external_dns(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """external-dns on Route 53 (``--provider=aws``/``aws-sd``) → Azure DNS with workload identity."""
     if obj.kind not in WORKLOAD_KINDS or not any(EXTERNAL_DNS_IMAGE.search(str(c.get("image", "")))
@@ -365,6 +367,7 @@ def translate_external_dns(obj: K8sObject, ctx: WorkloadContext) -> Translation 
                                             "stringData": {"azure.json": json.dumps(config, indent=2)}}], findings)
 
 
+@handles("DNSEndpoint")
 def translate_dns_endpoint(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """external-dns ``DNSEndpoint`` → Route 53 ``aws/*`` provider-specific properties removed."""
     if obj.group != "externaldns.k8s.io" or obj.kind != "DNSEndpoint":
@@ -383,6 +386,7 @@ def translate_dns_endpoint(obj: K8sObject, ctx: WorkloadContext) -> Translation 
     return Translation("translated", [new], findings) if findings else None
 
 
+@handles("Issuer", "ClusterIssuer")
 def translate_cert_manager_issuer(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """cert-manager ``(Cluster)Issuer`` DNS-01 ``route53`` solvers → ``azureDNS`` with a managed identity."""
     if obj.group != "cert-manager.io" or obj.kind not in ("Issuer", "ClusterIssuer"):

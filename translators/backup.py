@@ -24,8 +24,8 @@ from typing import Any
 from collections.abc import Iterable
 
 from .findings import Findings
-from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index
-from .podspec import containers
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index, handles
+from .podspec import POD_KINDS, containers
 from .refdata import read_table
 
 INDEX_KEY = "veleroIndex"
@@ -104,6 +104,7 @@ def _location(obj: K8sObject, ctx: WorkloadContext, keys: tuple[str, ...]) -> tu
     return new, findings
 
 
+@handles("BackupStorageLocation")
 def translate_backup_storage_location(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Velero ``BackupStorageLocation`` on S3 → Azure Blob Storage."""
     if not _is_aws(obj, "BackupStorageLocation"):
@@ -130,6 +131,7 @@ def _finding(obj: K8sObject, rule: str, message: str) -> Any:
     return add_finding(Findings(), rule, message, obj, "spec", "provider")
 
 
+@handles("VolumeSnapshotLocation")
 def translate_volume_snapshot_location(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Velero ``VolumeSnapshotLocation`` on EBS → Azure managed-disk snapshots."""
     if not _is_aws(obj, "VolumeSnapshotLocation"):
@@ -145,6 +147,7 @@ def translate_volume_snapshot_location(obj: K8sObject, ctx: WorkloadContext) -> 
     return Translation("translated", [new], findings)
 
 
+@handles("Backup", "Schedule", "Restore")
 def translate_backup_objects(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Velero ``Backup`` / ``Schedule`` / ``Restore`` → passthrough, noting reliance on EBS snapshots."""
     if obj.group != GROUP or obj.kind not in ("Backup", "Schedule", "Restore"):
@@ -176,6 +179,7 @@ def _velero_aws(c: dict[str, Any]) -> bool:
         and any(isinstance(e, dict) and e.get("name") == CREDENTIALS_ENV[0] for e in c.get("env") or []))
 
 
+@handles(*POD_KINDS)
 def translate_velero_server(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Velero Deployment / node-agent set up for AWS → the Azure plugin and credentials variable."""
     if not any(_velero_aws(c) for _, c in containers(obj.obj)):

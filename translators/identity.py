@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 from .findings import Findings, finding
 from .iam_policy import PolicyReader, RoleGrant, Where, node_iam_findings, prune
-from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, handles
 from .naming import short_hash
-from .podspec import get_path, pod_template
+from .podspec import POD_KINDS, get_path, pod_template
 from .refdata import read_table
 
 if TYPE_CHECKING:
@@ -365,6 +365,7 @@ def _service_account(ns: str, name: str, md: dict[str, Any], ctx: WorkloadContex
     return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta}
 
 
+@handles("ServiceAccount")
 def translate_service_account(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """ServiceAccount: ``eks.amazonaws.com/*`` annotations out, workload identity annotations in."""
     if obj.kind != "ServiceAccount" or obj.group:
@@ -404,6 +405,7 @@ def translate_service_account(obj: K8sObject, ctx: WorkloadContext) -> Translati
     return Translation("translated", [new], findings)
 
 
+@handles(*POD_KINDS)
 def translate_workload_label(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Workloads running as a federated ServiceAccount get the pod label ``azure.workload.identity/use``."""
     found = pod_template(obj.obj)

@@ -27,9 +27,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from collections.abc import Callable, Iterable
 
 from .errors import InputError, field_path
@@ -50,32 +49,26 @@ class K8sObject:
 
     # Read-only views of ``obj``, computed once: translators never edit ``obj`` in place (they edit
     # :meth:`copy`), and the chain wraps every edited manifest in a new K8sObject.
-    @cached_property
-    def kind(self) -> str:
-        return str(self.obj.get("kind", ""))
+    kind: str = field(init=False, repr=False, compare=False)
+    api_version: str = field(init=False, repr=False, compare=False)
+    group: str = field(init=False, repr=False, compare=False)  # API group ("" for the core group)
+    name: str = field(init=False, repr=False, compare=False)
+    namespace: str | None = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def api_version(self) -> str:
-        return str(self.obj.get("apiVersion", ""))
-
-    @cached_property
-    def group(self) -> str:
-        """API group (``""`` for the core group)."""
-        return self.api_version.rsplit("/", 1)[0] if "/" in self.api_version else ""
+    def __post_init__(self) -> None:
+        obj = self.obj
+        self.kind = str(obj.get("kind", ""))
+        api = self.api_version = str(obj.get("apiVersion", ""))
+        self.group = api.rsplit("/", 1)[0] if "/" in api else ""
+        md = self.metadata
+        self.name = str(md.get("name", ""))
+        ns = md.get("namespace")
+        self.namespace = str(ns) if ns is not None else None
 
     @property
     def metadata(self) -> dict[str, Any]:
         md = self.obj.get("metadata")
         return md if isinstance(md, dict) else {}
-
-    @cached_property
-    def name(self) -> str:
-        return str(self.metadata.get("name", ""))
-
-    @cached_property
-    def namespace(self) -> str | None:
-        ns = self.metadata.get("namespace")
-        return str(ns) if ns is not None else None
 
     @property
     def file(self) -> str:
@@ -158,6 +151,24 @@ def add_finding(findings: Findings, rule_id: str, message: str, obj: K8sObject, 
 
 
 Translator = Callable[[K8sObject, WorkloadContext], "Translation | None"]
+_T = TypeVar("_T", bound=Callable[..., Any])
+
+
+def handles(*kinds: str) -> Callable[[_T], _T]:
+    """Declare the only kinds a translator can claim (return a Translation for): the chain
+    (:mod:`translators.workloads`) then skips the call for every other kind. A translator without
+    the declaration is called for every object. ``tests/test_workloads.py`` checks each declaration
+    against every corpus, example and benchmark object.
+    """
+    def declare(fn: _T) -> _T:
+        setattr(fn, "kinds", frozenset(kinds))  # noqa: B010 - an attribute on a function
+        return fn
+    return declare
+
+
+def kinds_of(translator: Callable[..., Any]) -> frozenset[str] | None:
+    """The kinds declared with :func:`handles`, or ``None`` (any kind)."""
+    return getattr(translator, "kinds", None)
 
 
 def iter_input_files(paths: Iterable[str | Path]) -> list[Path]:

@@ -21,8 +21,8 @@ from typing import Any
 from collections.abc import Callable
 
 from .findings import Findings
-from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding
-from .podspec import pod_template
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, handles
+from .podspec import POD_KINDS, pod_template
 from .refdata import ec2_types, family_series, gpu_series, read_table
 from .storage import quantity_gib
 from .storage_disk import azure_zone
@@ -266,6 +266,7 @@ def _adder(findings: Findings, obj: K8sObject, base: tuple) -> Add:
     return add
 
 
+@handles("NodePool")
 def translate_node_pool(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Karpenter ``NodePool`` → NAP ``NodePool`` referencing an ``AKSNodeClass``."""
     if obj.group != "karpenter.sh" or obj.kind != "NodePool":
@@ -349,6 +350,7 @@ def _os_disk(spec: dict[str, Any], root_device: str, add: Add) -> int | None:
     return clamped
 
 
+@handles("EC2NodeClass")
 def translate_node_class(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """``EC2NodeClass`` → ``AKSNodeClass`` (image family, OS disk, kubelet, tags)."""
     if obj.group != "karpenter.k8s.aws" or obj.kind != "EC2NodeClass":
@@ -397,6 +399,7 @@ def _map_terms(terms: list[Any], ctx: WorkloadContext, add: Add) -> None:
                                      for e in map_requirements(exprs, ctx, add)]
 
 
+@handles(*POD_KINDS)
 def translate_node_selection(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Workloads selecting nodes by ``karpenter.k8s.aws/*`` labels → the same selection on NAP labels."""
     found = pod_template(obj.obj)
@@ -445,6 +448,7 @@ LEGACY = {("karpenter.sh", "Provisioner"): "a v1alpha5 Provisioner; convert it t
           ("karpenter.sh", "Machine"): "created by Karpenter at run time; NAP creates its own"}
 
 
+@handles(*sorted({kind for _, kind in LEGACY}))
 def translate_legacy(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Pre-v1beta1 Karpenter APIs and run-time NodeClaims → dropped."""
     why = LEGACY.get((obj.group, obj.kind))

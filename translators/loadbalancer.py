@@ -27,7 +27,7 @@ import math
 from functools import cache
 
 from .findings import Findings
-from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, handles
 from .refdata import read_table
 
 TABLE = "aws_lb_service_annotations.csv"
@@ -246,6 +246,7 @@ class _ServiceJob:
         return Translation("translated", [self.out], self.findings)
 
 
+@handles("Service")
 def translate_service(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """A Service with AWS load balancer annotations or an AWS ``loadBalancerClass`` → the Azure form;
     other Services pass through unchanged."""

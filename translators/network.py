@@ -26,8 +26,8 @@ from typing import Any
 from collections.abc import Iterable
 
 from .findings import Findings
-from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index
-from .podspec import containers, pod_template
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index, handles
+from .podspec import POD_KINDS, containers, pod_template
 from .refdata import read_table
 
 INDEX_KEY = "networkIndex"
@@ -288,6 +288,7 @@ def _policy_metadata(obj: K8sObject, groups: list[str]) -> dict[str, Any]:
     return out
 
 
+@handles("SecurityGroupPolicy")
 def translate_security_group_policy(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """SecurityGroupPolicy → NetworkPolicy (see module docstring)."""
     if obj.kind != "SecurityGroupPolicy" or obj.group != SGP_GROUP:
@@ -340,6 +341,7 @@ def _dedupe(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 # --- VPC CNI objects, NetworkPolicies, workloads ------------------------------------------------
 
+@handles(*sorted({r["kind"] for r in _table("network_aws_objects.csv")}))
 def translate_aws_network_object(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """ENIConfig, aws-node, amazon-vpc-cni ConfigMap, VPC CNI CRDs → dropped."""
     row = aws_network_object(obj)
@@ -358,6 +360,7 @@ def translate_aws_network_object(obj: K8sObject, ctx: WorkloadContext) -> Transl
     return Translation("dropped", [], findings)
 
 
+@handles("NetworkPolicy")
 def translate_network_policy(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """NetworkPolicy → passthrough; private ipBlocks (likely VPC addresses) are flagged."""
     if obj.kind != "NetworkPolicy" or obj.group != "networking.k8s.io":
@@ -374,6 +377,7 @@ def translate_network_policy(obj: K8sObject, ctx: WorkloadContext) -> Translatio
     return Translation("passthrough", [obj.copy()], findings)
 
 
+@handles(*POD_KINDS)
 def translate_workload_network(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Workloads: AWS network extended resources removed; selector labels for service-account
     selected SecurityGroupPolicies added to the pod template."""

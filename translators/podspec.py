@@ -9,6 +9,7 @@ from typing import Any
 from collections.abc import Iterator
 
 TEMPLATE_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController"}
+POD_KINDS = ("Pod", "CronJob", *sorted(TEMPLATE_KINDS))  # every kind :func:`pod_template` finds a template in
 
 
 def pod_template_path(kind: str) -> tuple | None:

@@ -29,7 +29,7 @@ from typing import Any
 from collections.abc import Iterable
 
 from .findings import Findings
-from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index, handles
 from .storage_disk import AZURE_DISK_DRIVER, translate_ebs_attributes_class, translate_ebs_class
 from .storage_files import (aws_drivers, aws_volume, drop_aws_class, drop_aws_volume, min_share_gib,
                             translate_efs_class)
@@ -117,6 +117,7 @@ def _index(ctx: WorkloadContext) -> dict[str, Any]:
     return estate_index(ctx, INDEX_KEY, lambda: _empty_index(False))
 
 
+@handles("StorageClass")
 def translate_storage_class(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """StorageClass of an AWS provisioner → Azure Disk / Azure Files class, or dropped (FSx, S3)."""
     if obj.kind != "StorageClass":
@@ -142,6 +143,7 @@ def translate_storage_class(obj: K8sObject, ctx: WorkloadContext) -> Translation
     return Translation("translated", [new], findings)
 
 
+@handles("PersistentVolume")
 def translate_persistent_volume(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """PersistentVolume bound to AWS storage (EBS, EFS, FSx, S3) → dropped with the migration path."""
     if obj.kind != "PersistentVolume":
@@ -172,6 +174,7 @@ def _bump(manifest: dict[str, Any], path: tuple, obj: K8sObject, min_gib: int, f
     return True
 
 
+@handles("PersistentVolumeClaim", "StatefulSet")
 def translate_claims(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """PVCs and StatefulSet ``volumeClaimTemplates`` that use a translated class (or EKS's gp2).
 
@@ -213,6 +216,7 @@ def translate_claims(obj: K8sObject, ctx: WorkloadContext) -> Translation | None
     return Translation("translated" if changed else "passthrough", [new], findings)
 
 
+@handles("VolumeSnapshotClass")
 def translate_volume_snapshot_class(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """VolumeSnapshotClass of ``ebs.csi.aws.com`` → ``disk.csi.azure.com`` with incremental snapshots.
 
@@ -244,6 +248,7 @@ def translate_volume_snapshot_class(obj: K8sObject, ctx: WorkloadContext) -> Tra
     return Translation("translated", [new], findings)
 
 
+@handles("VolumeSnapshotContent", "VolumeSnapshot")
 def translate_snapshot_content(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Pre-provisioned snapshots of AWS volumes (VolumeSnapshotContent, and VolumeSnapshots that
     import one) → dropped: Azure cannot read an EBS snapshot id."""
@@ -264,6 +269,7 @@ def translate_snapshot_content(obj: K8sObject, ctx: WorkloadContext) -> Translat
     return Translation("dropped", [], findings)
 
 
+@handles("VolumeAttributesClass")
 def translate_volume_attributes_class(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """VolumeAttributesClass of ``ebs.csi.aws.com`` → ``disk.csi.azure.com`` (IOPS and MB/s)."""
     if obj.kind != "VolumeAttributesClass":

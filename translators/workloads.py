@@ -6,7 +6,8 @@ Order of work:
    classes, ingress classes, service accounts → identities);
 2. per object, the translators of every concern are *chained*: each sees the
    previous one's ``objects[0]`` (so registry, identity and storage edits to one
-   Deployment all land); a ``dropped`` outcome stops the chain;
+   Deployment all land); a ``dropped`` outcome stops the chain; translators declared
+   with :func:`translators.k8s.handles` are only called for their kinds;
 3. objects no translator claimed: AWS-only API groups (``*.k8s.aws``,
    ``*.amazonaws.com``, ``*.services.k8s.aws``) are dropped with ``INP-003``;
    everything else passes through unchanged;
@@ -25,7 +26,7 @@ from collections.abc import Callable
 
 from .errors import InputError
 from .findings import Finding, Findings, finding
-from .k8s import OUTCOMES, K8sObject, Translation, WorkloadContext, clone
+from .k8s import OUTCOMES, K8sObject, Translation, WorkloadContext, clone, kinds_of
 
 # (module, attribute holding its translator list), in chain order.
 # Add-ons first: what they drop (AWS-only controllers) should not collect identity or image findings.
@@ -139,13 +140,15 @@ def _is_aws_only(obj: K8sObject) -> bool:
     return any(obj.group == s or obj.group.endswith("." + s) for s in AWS_GROUP_SUFFIXES)
 
 
-def _chain(obj: K8sObject, chain: list[Callable], ctx: WorkloadContext) -> ObjectResult:
+def _chain(obj: K8sObject, chain: list[tuple[Callable, frozenset[str] | None]], ctx: WorkloadContext) -> ObjectResult:
     current = obj
     outcome = "passthrough"
     extra: list[dict[str, Any]] = []
     found: list[Finding] = []
     claimed = False
-    for translate in chain:
+    for translate, kinds in chain:
+        if kinds is not None and current.kind not in kinds:
+            continue  # declared with ``handles``: cannot claim this kind
         try:
             result: Translation | None = translate(current, ctx)
         except SHAPE_ERRORS as exc:
@@ -204,7 +207,7 @@ def translate_workloads(objects: list[K8sObject], ctx: WorkloadContext, cfg: Any
     mods = _load_modules()
     findings = Findings()
     identities = _prepare_checked(mods, objects, ctx, cfg, findings)
-    chain = [t for _, ts in mods for t in ts]
+    chain = [(t, kinds_of(t)) for _, ts in mods for t in ts]
     results = []
     for i, o in enumerate(objects, start=1):
         results.append(_chain(o, chain, ctx))
