@@ -192,6 +192,7 @@ class _Builder:
     def document(self, get_event: Callable[[], Any]) -> tuple[Any, dict, int]:
         """Build one document whose DocumentStartEvent was read: ``(data, lines, line of its root)``."""
         stack = self.stack = []
+        top: _Frame | None = None  # stack[-1]
         anchors: dict[str, tuple[Any, dict | None, int]] = {}
         count, aliased, plain = 0, False, self.plain
         root: tuple[Any, dict, int] = (None, {}, 1)
@@ -205,7 +206,7 @@ class _Builder:
                 count += 1
                 if count > MAX_NODES:
                     raise self.too_many(ev.start_mark.line + 1, aliased)
-                value, sub, line = ev.value, None, ev.start_mark.line + 1
+                value, sub, line = ev.value, None, 0  # line: read below only where it is kept
                 if ev.tag is not None:
                     value = self.scalar(ev)
                     merge = value == "<<" and ev.tag == _MERGE_TAG
@@ -226,17 +227,20 @@ class _Builder:
                     raise self.too_many(line, aliased)
                 if len(stack) > MAX_DEPTH:
                     raise self.error(line, f"nesting deeper than {MAX_DEPTH} levels; refusing to load it")
-                stack.append(_Frame(cls is MappingStartEvent, ev.anchor, line, count))
+                top = _Frame(cls is MappingStartEvent, ev.anchor, line, count)
+                stack.append(top)
                 continue
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 frame = stack.pop()
+                top = stack[-1] if stack else None
                 value, sub, line = frame.value, frame.lines, frame.line
-                for m, m_lines in frame.merges:  # explicit keys win, then earlier merges (YAML merge keys)
-                    for k, v in m.items():
-                        if k not in value:
-                            value[k] = v
-                            if m_lines and k in m_lines:
-                                sub[k] = m_lines[k]
+                if frame.merges:  # explicit keys win, then earlier merges (YAML merge keys)
+                    for m, m_lines in frame.merges:
+                        for k, v in m.items():
+                            if k not in value:
+                                value[k] = v
+                                if m_lines and k in m_lines:
+                                    sub[k] = m_lines[k]
                 if frame.anchor is not None:
                     anchors[frame.anchor] = (value, sub, count - frame.start_count + 1)
             elif cls is yaml.AliasEvent:
@@ -253,14 +257,15 @@ class _Builder:
                 return root
             else:  # pragma: no cover - a parser emits no other event inside a document
                 raise self.error(ev.start_mark.line + 1, f"unexpected YAML event {cls.__name__}")
-            if not stack:
-                root = (value, sub if sub is not None else {}, line)
+            if top is None:
+                root = (value, sub if sub is not None else {}, line or ev.start_mark.line + 1)
                 continue
-            top = stack[-1]
+            key = top.key
             if not top.is_map:
-                top.lines[len(top.value)] = (line, sub)
+                top.lines[len(top.value)] = (line or ev.start_mark.line + 1, sub)
                 top.value.append(value)
-            elif top.key is _NO_KEY:
+            elif key is _NO_KEY:
+                line = line or ev.start_mark.line + 1
                 if sub is not None:
                     raise self.error(line, "mapping keys must be scalars")
                 if merge:
@@ -269,7 +274,7 @@ class _Builder:
                     raise self.error(line, f"duplicate key {value!r}", value)
                 else:
                     top.key, top.key_line = value, line
-            elif top.key is _MERGE:
+            elif key is _MERGE:
                 if isinstance(value, dict):
                     top.merges.append((value, sub))
                 elif isinstance(value, list):
@@ -277,8 +282,8 @@ class _Builder:
                                    if isinstance(m, dict)]
                 top.key = _NO_KEY
             else:
-                top.value[top.key] = value
-                top.lines[top.key] = (top.key_line, sub)
+                top.value[key] = value
+                top.lines[key] = (top.key_line, sub)
                 top.key = _NO_KEY
 
 
