@@ -174,3 +174,11 @@ def placeholder_or_not_a_manifest(row: dict, err: InputError) -> bool:
     """The corpus file cannot be input as is: a template with placeholders, a docs fragment or Helm values."""
     return (row["parse_check"].startswith("yaml-FAIL") or "placeholder" in row["notes"] or err.field == "apiVersion"
             or "duplicate key" in err.message)
+
+
+def test_scan_value_short_and_long_values_agree():
+    short = "https://sqs.us-east-1.amazonaws.com/1/q and s3://bucket/x"
+    long_value = short + " " * 300
+    assert scan_value(short) == scan_value(long_value) == scan_value(short)
+    assert scan_value(short) is not scan_value(short)  # a fresh list per call, though the scan is cached
+    assert [p.aws for p, _ in scan_value(short)] == ["Amazon SQS", "S3 URI"]

@@ -253,7 +253,7 @@ def test_identity_catalogue_shape():
 def test_every_emitted_identity_rule_is_catalogued():
     src = Path(__file__).resolve().parents[1] / "translators"
     ids: set[str] = set()
-    for name in ("identity.py", "iam_policy.py", "appconfig.py"):
+    for name in ("identity.py", "identity_bindings.py", "iam_policy.py", "appconfig.py"):
         ids |= set(re.findall(r'"((?:IDN|APP)-\d{3})"', (src / name).read_text()))
     for t in DATA.glob("iam_*.csv"):
         ids |= set(re.findall(r"\b(?:IDN|APP)-\d{3}\b", t.read_text()))

@@ -1,4 +1,4 @@
-"""Security groups for pods → NetworkPolicy, the Amazon VPC CNI (translators/network.py)."""
+"""Security groups for pods → NetworkPolicy, the Amazon VPC CNI (translators/network.py, network_sgp.py)."""
 from __future__ import annotations
 
 import copy
@@ -13,7 +13,8 @@ import yaml
 from translators.findings import catalogue
 from translators.k8s import K8sObject, Translation, WorkloadContext
 from translators.network import (DNS_RULE, INDEX_KEY, NETWORK_TRANSLATORS, clean_selector, index_network, prepare,
-                                 private_range, selector_matches, sgp_label_key)
+                                 selector_matches, sgp_label_key)
+from translators.network_sgp import private_range
 
 
 SRC = Path(__file__).resolve().parents[1] / "translators"

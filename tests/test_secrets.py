@@ -381,3 +381,26 @@ def test_corpus_secrets():
         assert [g.role for g in ident.roles] == ["Key Vault Secrets User"]
     spc_jmes = next(m for m in ctx.options[MIGRATION_KEY] if m["jsonKey"] == "username" and "ssm" in m["command"])
     assert spc_jmes["keyVaultName"] == "jsonSsm-username"
+
+
+@pytest.mark.parametrize("value", ["db-password", "_team_prod_x", "prod/db/pass.json", "keys.json", "123", "1_000",
+                                   "2024-01-02", "true", "No", "null", "1e3", "0x1F", "12:30", "a: b", "#x", "-x",
+                                   "...", "---", "é", "", "x y", "'q'"])
+def test_objects_array_matches_yaml_dump(value):
+    from translators.secrets import _array
+
+    items = [{"objectName": value, "objectType": "secret", "objectAlias": value}]
+    expected = "array:\n  - |\n" + "".join(
+        "    " + ln + "\n" for ln in yaml.safe_dump(items[0], sort_keys=False, width=4096).splitlines())
+    assert _array(items) == expected
+    assert yaml.safe_load(yaml.safe_load(_array(items))["array"][0]) == items[0]
+
+
+def test_migration_plan_sorted_and_first_entry_per_name_kept():
+    from translators.secrets import _migrate
+
+    ctx = WorkloadContext(key_vault_name=KV)
+    for kv, aws in [("b", "b1"), ("A", "a1"), ("a", "a2"), ("B", "b2"), ("b", "b3"), ("c", "c1"), ("A", "a3")]:
+        _migrate(ctx, kv, "secretsmanager", aws)
+    assert [(m["keyVaultName"], m["awsName"]) for m in ctx.options[MIGRATION_KEY]] == \
+        [("A", "a1"), ("a", "a2"), ("b", "b1"), ("B", "b2"), ("c", "c1")]

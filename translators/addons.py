@@ -10,8 +10,7 @@ Translators (contract in :mod:`translators.k8s`), in :data:`ADDON_TRANSLATORS`:
   (``aws-node``) is left to networking.
 * external-dns on Route 53 → ``--provider=azure`` (``azure-private-dns`` for private zones), an ``azure.json``
   Secret and workload identity; ``DNSEndpoint`` loses ``aws/*`` properties; cert-manager ``route53`` DNS-01
-  solvers → ``azureDNS`` with a managed identity. Values from ``ctx.options["dns"]`` (``subscriptionId``,
-  ``resourceGroup``, ``zoneName``, ``certManagerClientId``), else ``${DNS_ZONE_*}`` placeholders.
+  solvers → ``azureDNS`` with a managed identity (:mod:`translators.addons_dns`).
 * App Mesh (``appmesh.k8s.aws``) and known ACK (``*.services.k8s.aws``) resources → dropped.
 
 Call :func:`prepare` with every input object first: it finds add-on workloads (reading the ConfigMaps they
@@ -19,30 +18,26 @@ mount) and their companions (``ctx.options["addonIndex"]``); without it companio
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache, cache
 from typing import Any
 from collections.abc import Iterable
 
+from .addons_dns import (WORKLOAD_KINDS, as_dict, translate_cert_manager_issuer, translate_dns_endpoint,
+                         translate_external_dns)
 from .findings import Findings
 from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index, handles
 from .podspec import containers, pod_template
 from .refdata import read_table
 
 INDEX_KEY = "addonIndex"
-WORKLOAD_KINDS = {"Deployment", "DaemonSet", "StatefulSet", "ReplicaSet", "Pod", "Job", "CronJob"}
 CLUSTER_SCOPED = {"ClusterRole", "ClusterRoleBinding", "ValidatingWebhookConfiguration",
                   "MutatingWebhookConfiguration", "PriorityClass", "Namespace", "CustomResourceDefinition"}
 COMPANION_KINDS = CLUSTER_SCOPED - {"Namespace", "CustomResourceDefinition"} | {
     "ServiceAccount", "ConfigMap", "Secret", "Role", "RoleBinding", "Service", "PodDisruptionBudget",
     "HorizontalPodAutoscaler", "ServiceMonitor", "PodMonitor", "Certificate", "Issuer", "NetworkPolicy", "Lease"}
 BUILTIN_ROLES = {"cluster-admin", "admin", "edit", "view"}
-EXTERNAL_DNS_IMAGE = re.compile(r"(^|/)external-dns([:@]|$)")
-WI_LABEL = "azure.workload.identity/use"
-DNS_DEFAULTS = {"subscriptionId": "${DNS_ZONE_SUBSCRIPTION_ID}", "resourceGroup": "${DNS_ZONE_RESOURCE_GROUP}",
-                "zoneName": "${DNS_ZONE_NAME}", "certManagerClientId": "${CERT_MANAGER_IDENTITY_CLIENT_ID}"}
 
 
 @dataclass(frozen=True)
@@ -86,11 +81,6 @@ def _table(name: str, key: str) -> dict[str, dict[str, str]]:
     return {r[key]: r for r in read_table(name)}
 
 
-def dns_settings(ctx: WorkloadContext) -> dict[str, str]:
-    """Azure DNS values: ``ctx.options["dns"]`` over the ``${...}`` placeholders."""
-    return {**DNS_DEFAULTS, **{k: str(v) for k, v in (ctx.options.get("dns") or {}).items()}}
-
-
 def dropped_service_accounts(ctx: WorkloadContext) -> set[tuple[str, str]]:
     """``(namespace, name)`` of ServiceAccounts that belong to dropped add-ons (needs :func:`prepare` first), so
     identity planning can skip them."""
@@ -98,35 +88,22 @@ def dropped_service_accounts(ctx: WorkloadContext) -> set[tuple[str, str]]:
     return {(k.split("|")[1], k.split("|")[2]) for k in keys if k.startswith("ServiceAccount|")}
 
 
-def _cert_manager_client_id(ctx: WorkloadContext) -> str:
-    """Client id for the azureDNS solver: the ``dns`` option, else the identity planned for cert-manager's
-    ServiceAccount (the Pulumi layer fills ``${IDENTITY_CLIENT_ID:<identity>}``), else a placeholder."""
-    if "certManagerClientId" in (ctx.options.get("dns") or {}):
-        return dns_settings(ctx)["certManagerClientId"]
-    ident = next((v for (_, sa), v in sorted(ctx.service_account_identities.items()) if sa == "cert-manager"), None)
-    return "${IDENTITY_CLIENT_ID:" + ident + "}" if ident else DNS_DEFAULTS["certManagerClientId"]
-
-
 def _key(kind: str, ns: str | None, name: str) -> str:
     return f"{kind}|{'' if kind in CLUSTER_SCOPED else ns or ''}|{name}"
-
-
-def _d(x: Any) -> dict[str, Any]:
-    return x if isinstance(x, dict) else {}
 
 
 def _refs(manifest: dict[str, Any]) -> dict[str, set[str]]:
     """ServiceAccount, ConfigMaps and Secrets a workload refers to."""
     out: dict[str, set[str]] = {"ServiceAccount": set(), "ConfigMap": set(), "Secret": set()}
-    spec = _d(_d((pod_template(manifest) or ((), {}))[1]).get("spec"))
+    spec = as_dict(as_dict((pod_template(manifest) or ((), {}))[1]).get("spec"))
     out["ServiceAccount"] |= {str(spec.get(k)) for k in ("serviceAccountName", "serviceAccount") if spec.get(k)}
-    vols = [_d(v) for v in spec.get("volumes") or []]
-    refs = [("ConfigMap", _d(v.get("configMap")).get("name")) for v in vols + [
-        _d(s) for v in vols for s in _d(v.get("projected")).get("sources") or []]]
-    refs += [("Secret", _d(v.get("secret")).get("secretName") or _d(v.get("secret")).get("name")) for v in vols]
+    vols = [as_dict(v) for v in spec.get("volumes") or []]
+    refs = [("ConfigMap", as_dict(v.get("configMap")).get("name")) for v in vols + [
+        as_dict(s) for v in vols for s in as_dict(v.get("projected")).get("sources") or []]]
+    refs += [("Secret", as_dict(v.get("secret")).get("secretName") or as_dict(v.get("secret")).get("name")) for v in vols]
     for _, c in containers(manifest):
-        vfs = [_d(_d(e).get("valueFrom")) for e in c.get("env") or []] + [_d(e) for e in c.get("envFrom") or []]
-        refs += [(kind, _d(vf.get(ref)).get("name")) for vf in vfs for ref, kind in (
+        vfs = [as_dict(as_dict(e).get("valueFrom")) for e in c.get("env") or []] + [as_dict(e) for e in c.get("envFrom") or []]
+        refs += [(kind, as_dict(vf.get(ref)).get("name")) for vf in vfs for ref, kind in (
             ("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret"), ("configMapRef", "ConfigMap"),
             ("secretRef", "Secret"))]
     for kind, name in refs:
@@ -139,7 +116,7 @@ def _evidence(manifest: dict[str, Any], ns: str, configmaps: dict[tuple[str, str
     parts: list[str] = []
     for _, c in containers(manifest):
         parts += [str(c.get("image", ""))] + [str(a) for a in (c.get("command") or []) + (c.get("args") or [])]
-        parts += [f"{_d(e).get('name')}={_d(e).get('value', '')}" for e in c.get("env") or []]
+        parts += [f"{as_dict(e).get('name')}={as_dict(e).get('value', '')}" for e in c.get("env") or []]
     parts += [configmaps.get((ns, n), "") for n in _refs(manifest)["ConfigMap"]]
     return "\n".join(parts)
 
@@ -261,7 +238,7 @@ def _companion(obj: K8sObject, idx: dict[str, Any]) -> tuple[Addon, str] | None:
     if not (crd or by_name or obj.namespace in _addon_namespaces()
             or (kind == "Namespace" and obj.name in _addon_namespaces())):
         return None  # none of the tests below can match: skip the table scan
-    spec_group = str(_d(obj.obj.get("spec")).get("group", "")) if crd else ""
+    spec_group = str(as_dict(obj.obj.get("spec")).get("group", "")) if crd else ""
     for a in addons():
         if a.rule == "skip":
             continue
@@ -289,129 +266,6 @@ def translate_addon_companion(obj: K8sObject, ctx: WorkloadContext) -> Translati
     findings = Findings()
     add_finding(findings, "ADD-009", f"{obj.ref()} belongs to {a.id} ({why}), which is dropped", obj)
     return Translation("dropped", [], findings)
-
-
-def _rewrite_external_dns_args(tokens: list[Any]) -> tuple[list[str], str, str, list[str], int]:
-    """``(new tokens, AWS provider or "", Azure provider, dropped --aws-* flags, index of --provider)``."""
-    toks = [str(t) for t in tokens]
-    out: list[str] = []
-    provider, dropped, at, private, i = "", [], -1, False, 0
-    while i < len(toks):
-        flag, eq, value = toks[i].partition("=")
-        if not eq and (flag == "--provider" or flag.startswith("--aws-")) and i + 1 < len(toks) \
-                and not toks[i + 1].startswith("-"):
-            value, i = toks[i + 1], i + 1
-        if flag == "--provider":
-            provider, at = value, (i if eq else i - 1)
-            out.append(f"--provider={value}")
-        elif flag.startswith("--aws-"):
-            dropped.append(f"{flag}={value}" if value else flag)
-            private |= flag == "--aws-zone-type" and value == "private"
-        else:
-            out.append(toks[i])
-        i += 1
-    if provider not in ("aws", "aws-sd"):
-        return toks, "", "", [], -1
-    azure = "azure-private-dns" if private else "azure"
-    out[out.index(f"--provider={provider}")] = f"--provider={azure}"
-    return out, provider, azure, dropped, at
-
-
-@handles(*sorted(WORKLOAD_KINDS))
-def translate_external_dns(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    """external-dns on Route 53 (``--provider=aws``/``aws-sd``) → Azure DNS with workload identity."""
-    if obj.kind not in WORKLOAD_KINDS or not any(EXTERNAL_DNS_IMAGE.search(str(c.get("image", "")))
-                                                 for _, c in containers(obj.obj)):
-        return None
-    new, dns, findings, secret = obj.copy(), dns_settings(ctx), Findings(), f"{obj.name}-azure-config"
-    mounts: list[str] = []
-    for path, c in containers(new):
-        if not EXTERNAL_DNS_IMAGE.search(str(c.get("image", ""))):
-            continue
-        for field in ("command", "args"):
-            tokens, provider, azure, dropped, at = _rewrite_external_dns_args(c.get(field) or [])
-            if not provider:
-                continue
-            rg = f"--azure-resource-group={dns['resourceGroup']}"
-            c[field] = tokens + ([] if any(t.startswith("--azure-resource-group") for t in tokens) else [rg])
-            add_finding(findings, "ADD-014", f"{obj.ref()}: external-dns provider {provider} → {azure}; "
-                        f"azure.json from Secret {secret}", obj, *path, field, at)
-            dropped = (["--provider=aws-sd (Cloud Map service discovery)"] if provider == "aws-sd" else []) + dropped
-            aws = [str(_d(e).get("name")) for e in c.get("env") or [] if str(_d(e).get("name", "")).startswith("AWS_")]
-            mounts += [str(_d(m).get("name")) for m in c.get("volumeMounts") or []
-                       if ".aws" in str(_d(m).get("mountPath", ""))]
-            c["env"] = [e for e in c.get("env") or [] if str(_d(e).get("name")) not in aws]
-            c["volumeMounts"] = [m for m in c.get("volumeMounts") or [] if str(_d(m).get("name")) not in mounts] + [
-                {"name": "azure-config-file", "mountPath": "/etc/kubernetes", "readOnly": True}]
-            if not c["env"]:
-                del c["env"]
-            if dropped or aws or mounts:
-                add_finding(findings, "ADD-015", f"{obj.ref()}: dropped {', '.join(dropped + aws + mounts)}", obj,
-                            *path, field)
-            break
-        if findings:
-            break
-    if not findings:
-        return None
-    tpl = pod_template(new)[1]
-    spec = tpl["spec"]
-    spec["volumes"] = [v for v in spec.get("volumes") or [] if _d(v).get("name") not in mounts] + [
-        {"name": "azure-config-file", "secret": {"secretName": secret}}]
-    tpl["metadata"] = md = _d(tpl.get("metadata"))
-    md["labels"] = {**_d(md.get("labels")), WI_LABEL: "true"}
-    config = {"tenantId": ctx.tenant_id, "subscriptionId": dns["subscriptionId"],
-              "resourceGroup": dns["resourceGroup"], "useWorkloadIdentityExtension": True}
-    md = {"name": secret, **({"namespace": obj.namespace} if obj.namespace else {})}
-    ctx.cluster_requests.add("workloadIdentity")
-    return Translation("translated", [new, {"apiVersion": "v1", "kind": "Secret", "metadata": md, "type": "Opaque",
-                                            "stringData": {"azure.json": json.dumps(config, indent=2)}}], findings)
-
-
-@handles("DNSEndpoint")
-def translate_dns_endpoint(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    """external-dns ``DNSEndpoint`` → Route 53 ``aws/*`` provider-specific properties removed."""
-    if obj.group != "externaldns.k8s.io" or obj.kind != "DNSEndpoint":
-        return None
-    new, findings = obj.copy(), Findings()
-    for i, ep in enumerate(_d(new.get("spec")).get("endpoints") or []):
-        props = _d(ep).get("providerSpecific")
-        aws = [p for p in props or [] if str(_d(p).get("name", "")).startswith("aws/")]
-        if aws:
-            ep["providerSpecific"] = [p for p in props if p not in aws]
-            if not ep["providerSpecific"]:
-                del ep["providerSpecific"]
-            add_finding(findings, "ADD-015", f"{obj.ref()}: Route 53 properties "
-                        f"{', '.join(str(_d(p).get('name')) for p in aws)} dropped from {ep.get('dnsName')}",
-                        obj, "spec", "endpoints", i, "providerSpecific")
-    return Translation("translated", [new], findings) if findings else None
-
-
-@handles("Issuer", "ClusterIssuer")
-def translate_cert_manager_issuer(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    """cert-manager ``(Cluster)Issuer`` DNS-01 ``route53`` solvers → ``azureDNS`` with a managed identity."""
-    if obj.group != "cert-manager.io" or obj.kind not in ("Issuer", "ClusterIssuer"):
-        return None
-    new, dns, findings = obj.copy(), dns_settings(ctx), Findings()
-    for i, solver in enumerate(_d(_d(new.get("spec")).get("acme")).get("solvers") or []):
-        dns01 = _d(solver).get("dns01")
-        if not isinstance(dns01, dict) or "route53" not in dns01:
-            continue
-        r53 = dns01.pop("route53") or {}
-        zones = _d(solver.get("selector")).get("dnsZones") or []
-        own_zone = len(zones) == 1 and "zoneName" not in _d(ctx.options.get("dns"))
-        zone = str(zones[0]) if own_zone else dns["zoneName"]
-        dns01["azureDNS"] = {"subscriptionID": dns["subscriptionId"], "resourceGroupName": dns["resourceGroup"],
-                             "hostedZoneName": zone, "environment": "AzurePublicCloud",
-                             "managedIdentity": {"clientID": _cert_manager_client_id(ctx)}}
-        path = ("spec", "acme", "solvers", i, "dns01", "route53")
-        add_finding(findings, "ADD-016", f"{obj.ref()}: solver {i} route53 → azureDNS (zone {zone})", obj, *path)
-        if isinstance(r53, dict) and r53:
-            add_finding(findings, "ADD-017", f"{obj.ref()}: solver {i} dropped Route 53 settings "
-                        f"{', '.join(sorted(r53))}", obj, *path)
-    if not findings:
-        return None
-    ctx.cluster_requests.add("workloadIdentity")
-    return Translation("translated", [new], findings)
 
 
 def translate_aws_resource(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:

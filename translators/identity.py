@@ -1,9 +1,10 @@
 """Workload identity: IRSA / EKS Pod Identity → Microsoft Entra Workload ID (pure: never imports Pulumi).
 
 Sources of identity: eksctl ``iam.serviceAccounts`` and ``iam.podIdentityAssociations``,
-ServiceAccounts annotated ``eks.amazonaws.com/role-arn``, and ServiceAccounts that read
-secrets (pods mounting an AWS SecretProviderClass, External Secrets stores; see
-:mod:`translators.secrets`). :func:`plan_identities` turns them into an :class:`IdentityPlan`:
+ServiceAccounts annotated ``eks.amazonaws.com/role-arn`` (both read by
+:mod:`translators.identity_bindings`), and ServiceAccounts that read secrets (pods mounting an
+AWS SecretProviderClass, External Secrets stores; see :mod:`translators.secrets`).
+:func:`plan_identities` turns them into an :class:`IdentityPlan`:
 
 * one user-assigned managed identity per IAM role (ServiceAccounts trusting the same role
   share it), or per eksctl service account / association without a named role;
@@ -29,7 +30,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .findings import Findings, finding
-from .iam_policy import PolicyReader, RoleGrant, Where, node_iam_findings, prune
+from .iam_policy import RoleGrant, node_iam_findings, prune
+from .identity_bindings import Binding, annotated_bindings, choose_bindings, eksctl_bindings
 from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, handles
 from .naming import short_hash
 from .podspec import POD_KINDS, get_path, pod_template
@@ -44,13 +46,11 @@ MAX_FEDERATED = 20  # federated identity credentials per user-assigned identity
 USE_LABEL = "azure.workload.identity/use"
 CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
 TENANT_ID_ANNOTATION = "azure.workload.identity/tenant-id"
-ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
 EKS_PREFIX = "eks.amazonaws.com/"
 KEY_VAULT_READER = "Key Vault Secrets User"
 CLUSTER_REQUEST = "workloadIdentity"  # OIDC issuer + workload identity webhook on the cluster
 IDENTITY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$")
 CREDENTIAL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$")
-_ROLE_ARN = re.compile(r"^arn:[^:]*:iam::[^:]*:role/(?:.*/)?([^/]+)$")
 
 
 def client_id_placeholder(identity: str) -> str:
@@ -101,29 +101,9 @@ class IdentityPlan:
         return asdict(self)
 
 
-@dataclass
-class _Binding:
-    """One ServiceAccount's claim on an identity key (``role:<name>`` or ``sa:<ns>/<name>``)."""
-
-    key: str
-    stem: str
-    source: str
-    namespace: str
-    name: str
-    rank: int  # precedence: 0 role-arn annotation, 1 pod identity association, 2 eksctl SA, 3 secret reader
-    where: Where | None
-    reader: PolicyReader | None = None
-
-
 @lru_cache(maxsize=1)
 def _annotation_rows() -> dict[str, dict[str, str]]:
     return {r["eks_annotation"]: r for r in read_table("iam_sa_annotations.csv")}
-
-
-def _role_key(value: str) -> tuple[str, str]:
-    m = _ROLE_ARN.match(value.strip())
-    name = m.group(1) if m else value.strip()
-    return f"role:{name}", name
 
 
 def _clean(text: str) -> str:
@@ -149,83 +129,7 @@ def _credentials(sas: list[tuple[str, str]]) -> list[FederatedCredential]:
     return out
 
 
-def _policies(reader: PolicyReader, entry: dict[str, Any], where: Where, arns: str, doc: str) -> None:
-    for j, arn in enumerate(entry.get(arns) or []):
-        reader.managed(str(arn), where.at(arns, j))
-    if entry.get(doc):
-        reader.document(entry[doc], where.at(doc))
-    for key, on in sorted((entry.get("wellKnownPolicies") or {}).items()):
-        if on is True:
-            reader.well_known(str(key), where.at("wellKnownPolicies", key))
-
-
-def _eksctl_bindings(cfg: ClusterConfig, ctx: WorkloadContext, findings: Findings,
-                     to_create: list[tuple[str, str, dict]]) -> list[_Binding]:
-    """Bindings of ``iam.serviceAccounts`` and ``iam.podIdentityAssociations``."""
-    iam = cfg.data.get("iam") if isinstance(cfg.data, dict) else None
-    iam = iam if isinstance(iam, dict) else {}
-    out: list[_Binding] = []
-    for kind, rank in (("podIdentityAssociations", 1), ("serviceAccounts", 2)):
-        for i, e in enumerate(iam.get(kind) or []):
-            if not isinstance(e, dict):
-                continue
-            md = e.get("metadata") if kind == "serviceAccounts" else e
-            md = md if isinstance(md, dict) else {}
-            ns = str(md.get("namespace") or "default")
-            name = str((md.get("name") if kind == "serviceAccounts" else md.get("serviceAccountName")) or "")
-            if not name:
-                continue
-            where = Where(cfg.doc, ("iam", kind, i))
-            who = f"iam.{kind}[{i}] {ns}/{name}"
-            reader = PolicyReader(who, ctx.options, findings)
-            if kind == "serviceAccounts":
-                _policies(reader, e, where, "attachPolicyARNs", "attachPolicy")
-                role_arn, extra = e.get("attachRoleARN"), ("permissionsBoundary", "subjectPattern")
-                create = not e.get("roleOnly")
-            else:
-                _policies(reader, e, where, "permissionPolicyARNs", "permissionPolicy")
-                role_arn, extra = e.get("roleARN"), ("permissionsBoundaryARN", "targetRoleARN", "disableSessionTags")
-                create = e.get("createServiceAccount") is True
-            for k in extra:
-                if e.get(k):
-                    findings.add("IDN-014", f"{who}: {k} has no Azure equivalent", cfg.doc, where.path + (k,))
-            if role_arn:
-                key, stem = _role_key(str(role_arn))
-                source = str(role_arn)
-            elif e.get("roleName"):
-                key, stem, source = f"role:{e['roleName']}", str(e["roleName"]), f"IAM role {e['roleName']}"
-            else:
-                key, stem, source = f"sa:{ns}/{name}", f"{ns}-{name}", f"eksctl {who}"
-            if create:
-                to_create.append((ns, name, md))
-            cfg.mark("iam", kind, i)
-            out.append(_Binding(key, stem, source, ns, name, rank, where, reader))
-    return out
-
-
-def _annotated_bindings(objects: list[K8sObject]) -> list[_Binding]:
-    out = []
-    for o in objects:
-        arn = (o.metadata.get("annotations") or {}).get(ROLE_ARN_ANNOTATION) if o.kind == "ServiceAccount" else None
-        if arn:
-            key, stem = _role_key(str(arn))
-            out.append(_Binding(key, stem, str(arn), o.namespace or "default", o.name, 0,
-                                Where(o.doc, o.base_path + ("metadata", "annotations", ROLE_ARN_ANNOTATION))))
-    return out
-
-
-def _choose(bindings: list[_Binding], findings: Findings) -> dict[tuple[str, str], _Binding]:
-    """One binding per ServiceAccount, by precedence; the others with another role are reported."""
-    chosen: dict[tuple[str, str], _Binding] = {}
-    for b in sorted(bindings, key=lambda b: (b.rank, b.key)):
-        first = chosen.setdefault((b.namespace, b.name), b)
-        if first.key != b.key and b.where is not None:
-            findings.add("IDN-011", f"ServiceAccount {b.namespace}/{b.name} is bound to {first.source} and to "
-                         f"{b.source}; the first is used", b.where.doc, b.where.path)
-    return chosen
-
-
-def _secret_bindings(idx: dict[str, Any], chosen: dict[tuple[str, str], _Binding],
+def _secret_bindings(idx: dict[str, Any], chosen: dict[tuple[str, str], Binding],
                      findings: Findings) -> set[tuple[str, str]]:
     """ServiceAccounts that read the vault; those without an identity get one (SEC-015)."""
     readers: dict[tuple[str, str], tuple[str, str, int]] = {}
@@ -240,7 +144,7 @@ def _secret_bindings(idx: dict[str, Any], chosen: dict[tuple[str, str], _Binding
             readers.setdefault((sa["namespace"], sa["name"]), (f"is used by {store}", info["file"], info["line"]))
     for (ns, sa), (what, file, line) in sorted(readers.items()):
         if (ns, sa) not in chosen:
-            chosen[(ns, sa)] = _Binding(f"sa:{ns}/{sa}", f"{ns}-{sa}", f"ServiceAccount {ns}/{sa}", ns, sa, 3, None)
+            chosen[(ns, sa)] = Binding(f"sa:{ns}/{sa}", f"{ns}-{sa}", f"ServiceAccount {ns}/{sa}", ns, sa, 3, None)
             findings.append(finding("SEC-015", f"ServiceAccount {ns}/{sa} {what} and has no IAM role: a workload "
                                     f"identity with {KEY_VAULT_READER} is planned for it", file, line))
     return set(readers)
@@ -260,10 +164,10 @@ def plan_identities(cfg: ClusterConfig | None, objects: list[K8sObject], ctx: Wo
     from .secrets import INDEX_KEY, index_secrets
 
     to_create: list[tuple[str, str, dict]] = []
-    bindings = _eksctl_bindings(cfg, ctx, findings, to_create) if cfg is not None else []
+    bindings = eksctl_bindings(cfg, ctx, findings, to_create) if cfg is not None else []
     if cfg is not None:
         node_iam_findings(cfg, findings)
-    annotated = _annotated_bindings(objects)
+    annotated = annotated_bindings(objects)
     role_of = {(b.namespace, b.name): b for b in annotated}
     for b in bindings:  # eksctl generated the role the annotation names: adopt the annotation's key
         a = role_of.get((b.namespace, b.name))
@@ -273,10 +177,10 @@ def plan_identities(cfg: ClusterConfig | None, objects: list[K8sObject], ctx: Wo
     obsolete = {b.key for b in bindings if b.reader and b.reader.obsolete}
     obsolete -= {b.key for b in bindings if b.reader and b.reader.other}
     bindings = [b for b in bindings if b.key not in obsolete]
-    chosen = _choose(bindings, findings)
+    chosen = choose_bindings(bindings, findings)
     idx = index_secrets(objects)
     readers = _secret_bindings(idx, chosen, findings)
-    by_key: dict[str, list[_Binding]] = {}
+    by_key: dict[str, list[Binding]] = {}
     for b in bindings + [b for b in chosen.values() if b.rank == 3]:
         by_key.setdefault(b.key, []).append(b)
     members: dict[str, list[tuple[str, str]]] = {}

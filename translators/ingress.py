@@ -43,6 +43,8 @@ _HEALTH = ("healthcheck-port", "healthcheck-protocol", "healthcheck-path", "heal
 _WAF = ("wafv2-acl-arn", "wafv2-acl-name", "waf-acl-id", "web-acl-id")
 _AUTH = ("auth-type", "auth-idp-cognito", "auth-idp-oidc", "auth-on-unauthenticated-request",
          "auth-scope", "auth-session-cookie", "auth-session-timeout", "jwt-validation")
+_PREFIX_WILDCARD = re.compile(r"[^*?]*/\*")  # /api/* : a Prefix path
+_NOT_CERT_NAME = re.compile(r"[^A-Za-z0-9-]+")  # characters a Key Vault certificate name cannot hold
 
 
 def alb_annotation_row(key: str) -> dict[str, str] | None:
@@ -265,9 +267,9 @@ class _IngressJob:
         """ALB wildcards (``/api/*``) on ImplementationSpecific paths → Prefix paths for nginx targets."""
         path, ptype = str(p.get("path", "")), p.get("pathType", "ImplementationSpecific")
         p.setdefault("pathType", ptype)
-        if ptype != "ImplementationSpecific" or not re.search(r"[*?]", path) or not self.nginx_like:
+        if ptype != "ImplementationSpecific" or not ("*" in path or "?" in path) or not self.nginx_like:
             return p
-        if re.fullmatch(r"[^*?]*/\*", path):
+        if _PREFIX_WILDCARD.fullmatch(path):
             return dict(p, path=path[:-2] or "/", pathType="Prefix")
         add_finding(self.findings, "ING-009", f"{self.obj.ref()}: ALB wildcard path {path!r} has no ingress-nginx "
                     "equivalent without use-regex; rewrite it", self.obj, *where)
@@ -284,7 +286,7 @@ class _IngressJob:
         hosts = [h for t in tls if isinstance(t, dict) and isinstance(t.get("hosts"), list) for h in t["hosts"]]
         hosts = hosts or [r["host"] for r in spec.get("rules") or [] if isinstance(r, dict) and r.get("host")]
         ident = arns[0].rsplit("/", 1)[-1] if arns else (hosts[0] if hosts else self.obj.name)
-        cert = re.sub(r"[^A-Za-z0-9-]+", "-", ("acm-" if arns else "") + str(ident)).strip("-")[:127] or "ingress"
+        cert = _NOT_CERT_NAME.sub("-", ("acm-" if arns else "") + str(ident)).strip("-")[:127] or "ingress"
         name = self.obj.name or "ingress"
         tls_entry = {"hosts": hosts} if hosts else {}
         if self.target == "approuting":

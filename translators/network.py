@@ -6,7 +6,8 @@
   isolated: default-deny (DNS egress only) without security group data; with
   ``ctx.options["securityGroups"]`` (parsed ``aws ec2 describe-security-groups`` JSON) each
   group's rules become ingress/egress rules (CIDRs → ``ipBlock``, referenced groups → pods of
-  the policies attaching them, ``data/network_sg_protocols.csv``) plus DNS egress. A
+  the policies attaching them, ``data/network_sg_protocols.csv``; :mod:`translators.network_sgp`)
+  plus DNS egress. A
   ``serviceAccountSelector`` becomes the pod label ``sgp.eks-to-aks.io/<name>``, added to
   workloads running as a matching ServiceAccount.
 * VPC CNI objects (``ENIConfig``, ``aws-node``, ``amazon-vpc-cni``, CRDs:
@@ -19,7 +20,6 @@
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
 from functools import cache
 from typing import Any
@@ -27,19 +27,14 @@ from collections.abc import Iterable
 
 from .findings import Findings
 from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index, handles
+from .network_sgp import NS_LABEL, SgRules, dedupe, private_range, security_groups
 from .podspec import POD_KINDS, containers, pod_template
 from .refdata import read_table
 
 INDEX_KEY = "networkIndex"
-SG_OPTION = "securityGroups"
 SGP_GROUP = "vpcresources.k8s.aws"
 LABEL_PREFIX = "sgp.eks-to-aks.io/"
 SG_ANNOTATION = "networking.eks-to-aks.io/security-groups"
-NS_LABEL = "kubernetes.io/metadata.name"  # set on every namespace by the API server since Kubernetes 1.22
-ANYWHERE = ("0.0.0.0/0", "::/0")
-#: RFC 1918, RFC 6598 shared space (EKS custom networking pod CIDRs) and RFC 4193 unique local addresses.
-PRIVATE_RANGES = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
-                                                    "100.64.0.0/10", "fc00::/7")]
 #: CoreDNS on AKS runs in kube-system with the label k8s-app=kube-dns and serves DNS on UDP and TCP 53.
 DNS_RULE = {"to": [{"namespaceSelector": {"matchLabels": {NS_LABEL: "kube-system"}},
                     "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}],
@@ -116,15 +111,6 @@ def _ns(obj: K8sObject) -> str:
     return obj.namespace or "default"
 
 
-def private_range(cidr: Any) -> bool:
-    """Inside a private-use range (:data:`PRIVATE_RANGES`): most likely VPC or pod addresses."""
-    try:
-        net = ipaddress.ip_network(str(cidr), strict=False)
-    except ValueError:
-        return False
-    return any(net.version == r.version and net.subnet_of(r) for r in PRIVATE_RANGES)
-
-
 # --- the estate index -----------------------------------------------------------------------------
 
 def _empty_index(complete: bool) -> dict[str, Any]:
@@ -196,87 +182,6 @@ def _sa_selected(policy: dict[str, Any], ns: str, sa: str, pod_labels: dict, idx
 
 # --- SecurityGroupPolicy → NetworkPolicy ----------------------------------------------------------
 
-def _security_groups(ctx: WorkloadContext) -> dict[str, dict[str, Any]] | None:
-    data = ctx.options.get(SG_OPTION)
-    groups = data.get("SecurityGroups") if isinstance(data, dict) else data
-    if not isinstance(groups, list):
-        return None
-    return {str(g.get("GroupId")): g for g in groups if isinstance(g, dict)}
-
-
-def _ports(perm: dict[str, Any], row: dict[str, str]) -> list[dict[str, Any]] | None:
-    if row["k8s_protocol"] == "ALL":
-        return None
-    proto = row["k8s_protocol"]
-    lo, hi = perm.get("FromPort"), perm.get("ToPort")
-    if row["ports"] != "true" or lo is None or lo in (-1, 0) and hi in (-1, 65535, None):
-        return [{"protocol": proto}]
-    lo, hi = max(int(lo), 1), int(hi if hi is not None else lo)
-    return [{"protocol": proto, "port": lo, **({"endPort": hi} if hi > lo else {})}]
-
-
-class _Rules:
-    """Translates the rules of a SecurityGroupPolicy's groups, collecting findings at ``groupIds[i]``."""
-
-    def __init__(self, obj: K8sObject, ctx: WorkloadContext, findings: Findings):
-        self.obj, self.findings, self.idx = obj, findings, _index(ctx)
-
-    def note(self, rule: str, msg: str, i: int) -> None:
-        add_finding(self.findings, rule, f"{self.obj.ref()}: {msg}", self.obj, "spec", "securityGroups", "groupIds", i)
-
-    def peers_for_group(self, gid: str) -> list[dict[str, Any]]:
-        out = []
-        for p in sorted(self.idx["policies"].values(), key=lambda p: (p["namespace"], p["name"])):
-            if gid in p["groups"]:
-                peer: dict[str, Any] = {"podSelector": p["selector"]}
-                if p["namespace"] != _ns(self.obj):
-                    peer = {"namespaceSelector": {"matchLabels": {NS_LABEL: p["namespace"]}}, **peer}
-                out.append(peer)
-        return out
-
-    def rule(self, gid: str, perm: dict[str, Any], direction: str, i: int) -> dict[str, Any] | None:
-        proto = str(perm.get("IpProtocol", "-1")).lower()
-        row = {r["ip_protocol"]: r for r in _table("network_sg_protocols.csv")}.get(proto)
-        lo, hi = perm.get("FromPort"), perm.get("ToPort")
-        ports = "" if lo in (None, -1) else f" {lo}" if hi in (None, lo) else f" {lo}-{hi}"
-        what = f"security group {gid} {direction} rule ({proto}{ports})"
-        if row is None or not row["k8s_protocol"]:
-            self.note("NET-007", f"{what}: protocol {proto} has no NetworkPolicy form; left out", i)
-            return None
-        peers, anywhere = [], False
-        cidrs = [r.get("CidrIp") for r in perm.get("IpRanges") or []]
-        cidrs += [r.get("CidrIpv6") for r in perm.get("Ipv6Ranges") or []]
-        for cidr in filter(None, cidrs):
-            if cidr in ANYWHERE:
-                anywhere = True
-                continue
-            try:
-                net = ipaddress.ip_network(str(cidr), strict=False)
-            except ValueError:
-                self.note("NET-007", f"{what}: {cidr} is not a CIDR; left out", i)
-                continue
-            if private_range(net):
-                self.note("NET-006", f"{what}: private range {net} kept as an ipBlock", i)
-            peers.append({"ipBlock": {"cidr": str(net)}})
-        for pl in perm.get("PrefixListIds") or []:
-            self.note("NET-007", f"{what}: prefix list {pl.get('PrefixListId')} left out", i)
-        for pair in perm.get("UserIdGroupPairs") or []:
-            ref = str(pair.get("GroupId"))
-            found = self.peers_for_group(ref)
-            if not found:
-                self.note("NET-005", f"{what}: no SecurityGroupPolicy attaches group {ref}; left out", i)
-            peers += found
-        if not anywhere and not peers:
-            return None
-        out: dict[str, Any] = {}
-        if not anywhere:
-            out["from" if direction == "inbound" else "to"] = _dedupe(peers)
-        ports = _ports(perm, row)
-        if ports:
-            out["ports"] = ports
-        return out
-
-
 def _policy_metadata(obj: K8sObject, groups: list[str]) -> dict[str, Any]:
     md = obj.metadata
     out: dict[str, Any] = {"name": obj.name, **({"namespace": obj.namespace} if obj.namespace else {})}
@@ -304,12 +209,12 @@ def translate_security_group_policy(obj: K8sObject, ctx: WorkloadContext) -> Tra
                     obj, "spec")
         return Translation("dropped", [], findings)
     rules: dict[str, list[dict[str, Any]]] = {"IpPermissions": [], "IpPermissionsEgress": []}
-    sgs = _security_groups(ctx)
+    sgs = security_groups(ctx)
     if sgs is None:
         add_finding(findings, "NET-001", f"{obj.ref()}: security groups {', '.join(groups)} → default-deny "
                     "NetworkPolicy (DNS egress only)", obj, *at)
     else:
-        tr = _Rules(obj, ctx, findings)
+        tr = SgRules(obj, idx["policies"], findings)
         for i, gid in enumerate(groups):
             if gid not in sgs:
                 tr.note("NET-003", f"security group {gid} is not in the securityGroups option", i)
@@ -317,7 +222,7 @@ def translate_security_group_policy(obj: K8sObject, ctx: WorkloadContext) -> Tra
             for key, out in rules.items():
                 direction = "outbound" if key.endswith("Egress") else "inbound"
                 out += [r for r in (tr.rule(gid, p, direction, i) for p in sgs[gid].get(key) or []) if r is not None]
-    ingress, egress = _dedupe(rules["IpPermissions"]), _dedupe(rules["IpPermissionsEgress"])
+    ingress, egress = dedupe(rules["IpPermissions"]), dedupe(rules["IpPermissionsEgress"])
     if sgs is not None:
         add_finding(findings, "NET-002", f"{obj.ref()}: {len(ingress)} ingress and {len(egress)} egress rules from "
                     f"security groups {', '.join(groups)}", obj, *at)
@@ -333,10 +238,6 @@ def translate_security_group_policy(obj: K8sObject, ctx: WorkloadContext) -> Tra
               "spec": {"podSelector": _pod_selector(spec, obj.name), "policyTypes": ["Ingress", "Egress"],
                        "ingress": ingress, "egress": egress}}
     return Translation("translated", [policy], findings)
-
-
-def _dedupe(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return list({json.dumps(r, sort_keys=True): r for r in rules}.values())
 
 
 # --- VPC CNI objects, NetworkPolicies, workloads ------------------------------------------------

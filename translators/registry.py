@@ -25,7 +25,7 @@ from collections.abc import Iterable
 
 from .findings import Findings
 from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index
-from .podspec import containers, pod_template
+from .podspec import containers, get_path, pod_template
 from .refdata import read_table
 
 PLAN_KEY = "imageCopyPlan"
@@ -51,9 +51,10 @@ class ImageRef:
         return (f":{self.tag}" if self.tag else "") + (f"@{self.digest}" if self.digest else "")
 
 
+@lru_cache(maxsize=4096)
 def parse_image(image: str) -> ImageRef:
     """Split ``[host/]path[:tag][@digest]`` (distribution reference grammar: the first path
-    component is a host when it holds ``.`` or ``:`` or is ``localhost``)."""
+    component is a host when it holds ``.`` or ``:`` or is ``localhost``). Cached: estates repeat images."""
     name, _, digest = image.strip().partition("@")
     first, slash, rest = name.partition("/")
     host = first if slash and ("." in first or ":" in first or first == "localhost") else None
@@ -89,12 +90,19 @@ def ecr_host(host: str | None) -> dict[str, str] | None:
     templated, e.g. ``${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com``); ``None`` for other hosts."""
     if not host:
         return None
+    found = _ecr_host(host)
+    return None if found is None else {"account": found[0], "region": found[1], "kind": found[2]}
+
+
+@lru_cache(maxsize=1024)
+def _ecr_host(host: str) -> tuple[str, str, str] | None:
+    """:func:`ecr_host` as an immutable ``(account, region, kind)`` (cached)."""
     for rx, kind in _ecr_patterns():
         m = rx.match(host.lower())
         if m:
-            return {"account": m["account"], "region": m["region"], "kind": kind}
+            return m["account"], m["region"], kind
     if ".dkr.ecr" in host or ".dkr-ecr." in host:
-        return {"account": "", "region": "", "kind": "templated"}
+        return "", "", "templated"
     return None
 
 
@@ -235,7 +243,12 @@ def _pull_secrets(tpl: dict) -> list[str]:
 
 def _all_ecr(manifest: dict) -> bool:
     images = [c.get("image") for _, c in containers(manifest)]
-    return bool(images) and all(isinstance(i, str) and ecr_host(parse_image(i).host) for i in images)
+    return bool(images) and all(isinstance(i, str) and _is_ecr_image(i) for i in images)
+
+
+def _is_ecr_image(image: str) -> bool:
+    host = parse_image(image).host
+    return bool(host) and _ecr_host(host) is not None
 
 
 def _register(idx: dict[str, Any], obj: K8sObject) -> None:
@@ -276,17 +289,22 @@ def _vpc_cni_component(obj: K8sObject) -> bool:
 
 
 def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    """Workload images in ECR → ACR, public images (optionally mirrored), ECR pull secrets removed."""
+    """Workload images in ECR → ACR, public images (optionally mirrored), ECR pull secrets removed.
+
+    The manifest is read first and copied only when an image or a pull secret changes (or a finding
+    makes it a passthrough).
+    """
     found = pod_template(obj.obj)
-    if found is None or _vpc_cni_component(obj):
+    if found is None:
         return None
+    tpl_path, tpl = found
+    spec_path = tpl_path + ("spec",)
     findings = Findings()
-    new = obj.copy()
-    changed = concern = False
     mirror = bool(ctx.options.get(MIRROR_OPTION))
     ls = ctx.registry_login_server
-    all_ecr = _all_ecr(obj.obj)
-    for path, container in containers(new):
+    edits: list[tuple[tuple, str, str]] = []  # (container path, image, target)
+    concern = False
+    for path, container in containers(obj.obj):
         image = container.get("image")
         if not isinstance(image, str) or not image.strip():
             continue
@@ -301,9 +319,7 @@ def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translati
                 add_finding(findings, "REG-008", f"{obj.ref()}: image {image} comes from registry {ref.host}",
                             obj, *where)
             continue
-        container["image"] = target
-        ctx.options.setdefault(PLAN_KEY, {})[image] = target
-        changed = True
+        edits.append((path, image, target))
         name = container.get("name", "?")
         if ecr is not None:
             add_finding(findings, "REG-001", f"{obj.ref()} container {name}: {image} → {target}", obj, *where)
@@ -319,50 +335,64 @@ def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translati
         if not (ref.tag or ref.digest):
             add_finding(findings, "REG-002", f"{obj.ref()} container {name}: {image} has no tag; now {target}",
                         obj, *where)
-    tpl_path, _ = found
-    changed |= _drop_pull_secrets(obj, new, tpl_path + ("spec",), ctx, findings, all_ecr)
-    if changed:
+    pod_spec = tpl.get("spec")
+    has_pull_secrets = isinstance(pod_spec, dict) and isinstance(pod_spec.get("imagePullSecrets"), list)
+    if not (edits or concern or has_pull_secrets) or _vpc_cni_component(obj):
+        return None
+    removed = _ecr_pull_secrets(obj, pod_spec, ctx, _all_ecr(obj.obj)) if has_pull_secrets else []
+    if not (edits or concern or removed):
+        return None
+    new = obj.copy()
+    for path, image, target in edits:
+        get_path(new, path)["image"] = target
+        ctx.options.setdefault(PLAN_KEY, {})[image] = target
+    _drop_pull_secrets(obj, get_path(new, spec_path), removed, spec_path, findings)
+    if edits or removed:
         return Translation("translated", [new], findings)
-    return Translation("passthrough", [new], findings) if concern else None
+    return Translation("passthrough", [new], findings)
 
 
-def _drop_pull_secrets(obj: K8sObject, new: dict, spec_path: tuple, ctx: WorkloadContext, findings: Findings,
-                       all_ecr: bool) -> bool:
-    """Remove ECR pull secrets from ``imagePullSecrets`` at ``spec_path`` of ``new``; True if any."""
-    spec: Any = new
-    for p in spec_path:
-        spec = spec.get(p) if isinstance(spec, dict) else None
-    if not isinstance(spec, dict) or not isinstance(spec.get("imagePullSecrets"), list):
-        return False
+def _ecr_pull_secrets(obj: K8sObject, spec: dict, ctx: WorkloadContext, all_ecr: bool) -> list[tuple[int, str, bool]]:
+    """``(index, name, holds ECR credentials)`` of the ``imagePullSecrets`` in ``spec`` (read only) to remove:
+    those holding ECR credentials, or every one when the pods use only ECR images (``all_ecr``)."""
     secrets = _index(ctx)["secrets"]
-    keep, removed = [], []
+    removed = []
     for i, entry in enumerate(spec["imagePullSecrets"]):
         name = entry.get("name") if isinstance(entry, dict) else None
         is_ecr = name is not None and secrets.get(f"{_ns(obj)}/{name}") == "ecr"
         if name is not None and (is_ecr or all_ecr):
             removed.append((i, name, is_ecr))
-        else:
-            keep.append(entry)
+    return removed
+
+
+def _drop_pull_secrets(obj: K8sObject, spec: dict, removed: list[tuple[int, str, bool]], spec_path: tuple,
+                       findings: Findings) -> None:
+    """Remove the :func:`_ecr_pull_secrets` entries from the ``imagePullSecrets`` of ``spec`` (in a copy)."""
+    if not removed:
+        return
     for i, name, is_ecr in removed:
         why = "holds ECR credentials" if is_ecr else "served only ECR images"
         add_finding(findings, "REG-003", f"{obj.ref()}: imagePullSecrets {name} removed ({why})", obj,
                     *spec_path, "imagePullSecrets", i)
+    gone = {i for i, _, _ in removed}
+    keep = [entry for i, entry in enumerate(spec["imagePullSecrets"]) if i not in gone]
     if keep:
         spec["imagePullSecrets"] = keep
-    elif removed:
+    else:
         del spec["imagePullSecrets"]
-    return bool(removed)
 
 
 def translate_service_account(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """ServiceAccount ``imagePullSecrets`` that hold only ECR credentials → removed."""
-    if obj.kind != "ServiceAccount" or obj.group != "" or not obj.obj.get("imagePullSecrets") \
+    pull_secrets = obj.obj.get("imagePullSecrets")
+    if obj.kind != "ServiceAccount" or obj.group != "" or not pull_secrets or not isinstance(pull_secrets, list) \
             or _vpc_cni_component(obj):
         return None
-    findings = Findings()
-    new = obj.copy()
-    if not _drop_pull_secrets(obj, new, (), ctx, findings, all_ecr=False):
+    removed = _ecr_pull_secrets(obj, obj.obj, ctx, all_ecr=False)
+    if not removed:
         return None
+    findings, new = Findings(), obj.copy()
+    _drop_pull_secrets(obj, new, removed, (), findings)
     return Translation("translated", [new], findings)
 
 

@@ -23,9 +23,11 @@ Vault name, in ``ctx.options["secretsIndex"]``.
 from __future__ import annotations
 
 import base64
+import bisect
 import json
 import re
 import shlex
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -37,6 +39,7 @@ from .identity import client_id_placeholder
 from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding
 from .naming import short_hash
 from .podspec import pod_template
+from .yamlsource import clone
 
 INDEX_KEY = "secretsIndex"
 CLUSTER_REQUEST = "keyVaultSecretsProvider"  # the AKS azure-keyvault-secrets-provider add-on
@@ -89,12 +92,19 @@ def _canon(d: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _objects(text: Any) -> list[dict[str, Any]] | None:
-    """The AWS ``objects`` parameter as a list of descriptors, or ``None`` when unreadable."""
+@lru_cache(maxsize=1024)
+def _parsed(text: str) -> Any:
+    """YAML ``text`` parsed (``None`` when invalid); cached, as the index and the translator read the same
+    text. Callers must not modify the result."""
     try:
-        items = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if isinstance(text, str) else text
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         return None
+
+
+def _objects(text: Any) -> list[dict[str, Any]] | None:
+    """The AWS ``objects`` parameter as a list of descriptors, or ``None`` when unreadable."""
+    items = _parsed(text) if isinstance(text, str) else text
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         return None
     items = [_canon(i) for i in items]
@@ -115,6 +125,8 @@ def index_secrets(objects: list[K8sObject]) -> dict[str, Any]:
     stores: dict[str, Any] = {}
     logical: set[str] = set()
     for o in objects:
+        if o.kind not in ("SecretProviderClass", "SecretStore", "ClusterSecretStore"):
+            continue
         spec = o.obj.get("spec") if isinstance(o.obj.get("spec"), dict) else {}
         if o.kind == "SecretProviderClass" and o.group == SPC_GROUP:
             aws = str(spec.get("provider", "")).lower() == "aws"
@@ -209,12 +221,18 @@ def migration_command(vault: str, kv_name: str, service: str, aws_name: str, jso
 
 def _migrate(ctx: WorkloadContext, kv_name: str, service: str, aws_name: str, json_key: str | None = None,
              region: str | None = None) -> None:
+    """Add one entry to the migration plan, which stays sorted by Key Vault name (first entry per name wins)."""
     plan = ctx.options.setdefault(MIGRATION_KEY, [])
     entry = {"awsName": aws_name, "awsService": service, "jsonKey": json_key, "keyVaultName": kv_name,
              "command": migration_command(ctx.key_vault_name, kv_name, service, aws_name, json_key, region)}
-    if all(e["keyVaultName"] != kv_name for e in plan):
-        plan.append(entry)
-        plan.sort(key=lambda e: e["keyVaultName"].lower())
+    start = bisect.bisect_left(plan, kv_name.lower(), key=_plan_order)
+    end = bisect.bisect_right(plan, kv_name.lower(), lo=start, key=_plan_order)
+    if all(plan[i]["keyVaultName"] != kv_name for i in range(start, end)):
+        plan.insert(end, entry)
+
+
+def _plan_order(entry: dict[str, Any]) -> str:
+    return entry["keyVaultName"].lower()
 
 
 def _file_name(name: str, translate: Any) -> str:
@@ -224,11 +242,29 @@ def _file_name(name: str, translate: Any) -> str:
 
 
 def _array(items: list[dict[str, str]]) -> str:
+    """The Azure provider's ``objects`` parameter: each descriptor as a YAML document in a literal block."""
     lines = ["array:"]
     for item in items:
         lines.append("  - |")
-        lines += ["    " + ln for ln in yaml.safe_dump(item, sort_keys=False, width=4096).splitlines()]
+        lines += ["    " + ln for ln in _yaml_lines(item)]
     return "\n".join(lines) + "\n" if items else "array: []\n"
+
+
+_PLAIN_SCALAR = re.compile(r"[0-9A-Za-z_/][0-9A-Za-z_./-]*")
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _yaml_lines(item: dict[str, str]) -> list[str]:
+    """``yaml.safe_dump(item, sort_keys=False, width=4096).splitlines()``, without the dumper when every key
+    and value is a string PyYAML writes plain (no indicator characters, and read back as a string)."""
+    if all(_plain(k) and _plain(v) for k, v in item.items()):
+        return [f"{k}: {v}" for k, v in item.items()]
+    return yaml.safe_dump(item, sort_keys=False, width=4096).splitlines()
+
+
+def _plain(value: Any) -> bool:
+    return (isinstance(value, str) and _PLAIN_SCALAR.fullmatch(value) is not None
+            and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str")
 
 
 def _class_identity(idx: dict[str, Any], cls: str, ctx: WorkloadContext) -> str | None:
@@ -302,8 +338,8 @@ def translate_secret_provider_class(obj: K8sObject, ctx: WorkloadContext) -> Tra
         "usePodIdentity": "false", "useVMManagedIdentity": "false",
         "clientID": client_id_placeholder(ident) if ident else "", "keyvaultName": ctx.key_vault_name,
         "tenantId": ctx.tenant_id, "objects": _array(out)}}
-    new_spec.update({k: v for k, v in obj.copy()["spec"].items() if k not in ("provider", "parameters")})
-    new = {"apiVersion": f"{SPC_GROUP}/v1", "kind": "SecretProviderClass", "metadata": obj.copy()["metadata"],
+    new_spec.update({k: clone(v) for k, v in spec.items() if k not in ("provider", "parameters")})
+    new = {"apiVersion": f"{SPC_GROUP}/v1", "kind": "SecretProviderClass", "metadata": clone(obj.obj["metadata"]),
            "spec": new_spec}
     return Translation("translated", [new], findings)
 
