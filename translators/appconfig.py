@@ -145,7 +145,7 @@ def translate_app_config(obj: K8sObject, ctx: WorkloadContext) -> Translation | 
                 add_finding(findings, p.rule, f"{obj.ref()} {label} names {p.aws} ({hit}); use {p.azure}", obj, *at)
     if not findings:
         return None
-    return Translation("passthrough", [obj.copy()], findings)
+    return Translation("passthrough", [obj.obj], findings)
 
 
 APPCONFIG_TRANSLATORS: list[Translator] = [translate_app_config]

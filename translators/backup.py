@@ -170,7 +170,7 @@ def translate_backup_objects(obj: K8sObject, ctx: WorkloadContext) -> Translatio
                 and set(used) & set(aws)):
             add_finding(findings, "BAK-008", f"{obj.ref()}: snapshots volumes with AWS location(s) "
                         f"{', '.join(sorted(set(used) & set(aws)))}", obj, *base)
-    return Translation("passthrough", [obj.copy()], findings)
+    return Translation("passthrough", [obj.obj], findings)
 
 
 def _velero_aws(c: dict[str, Any]) -> bool:

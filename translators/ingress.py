@@ -412,7 +412,7 @@ def translate_ingress(obj: K8sObject, ctx: WorkloadContext) -> Translation | Non
     if obj.kind != "Ingress" or obj.group not in ("networking.k8s.io", "extensions"):
         return None
     if not is_alb_ingress(obj, ctx):
-        return Translation("passthrough", [obj.copy()])
+        return Translation("passthrough", [obj.obj])
     return _IngressJob(obj, ctx).run()
 
 
@@ -422,7 +422,7 @@ def translate_ingress_class(obj: K8sObject, ctx: WorkloadContext) -> Translation
         return None
     spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
     if spec.get("controller") != ALB_CONTROLLER:
-        return Translation("passthrough", [obj.copy()])
+        return Translation("passthrough", [obj.obj])
     findings, params = Findings(), spec.get("parameters")
     extra = f"; its parameters {params.get('name')} are dropped too" if isinstance(params, dict) else ""
     add_finding(findings, "ING-011", f"{obj.ref()} (ALB) dropped; Ingresses now use "

@@ -13,7 +13,8 @@ Translator contract (one small function per concern, kustomize-filter style)::
 returns ``None`` when the object is not its concern, otherwise a
 :class:`Translation` whose ``outcome`` is ``translated`` (``objects[0]`` is the
 AKS form of the input; further objects are new ones), ``passthrough`` (portable,
-``objects[0]`` is an unchanged copy) or ``dropped`` (AWS-only, nothing emitted,
+``objects[0]`` is the input manifest itself, not to be edited: the chain emits
+a copy of it) or ``dropped`` (AWS-only, nothing emitted,
 at least one finding says why).
 
 Translators are chained per object (``translators.workloads``): each sees the

@@ -257,7 +257,7 @@ def translate_service(obj: K8sObject, ctx: WorkloadContext) -> Translation | Non
     spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
     aws = any(str(k).startswith(AWS_PREFIXES) or str(k).startswith(ALB_PREFIX) for k in anns)
     if not aws and spec.get("loadBalancerClass") not in AWS_LB_CLASSES:
-        return Translation("passthrough", [obj.copy()])
+        return Translation("passthrough", [obj.obj])
     return _ServiceJob(obj, ctx).run()
 
 

@@ -275,7 +275,7 @@ def translate_network_policy(obj: K8sObject, ctx: WorkloadContext) -> Translatio
                 if cidr is not None and private_range(cidr):
                     add_finding(findings, "NET-006", f"{obj.ref()}: {direction} ipBlock {cidr} is a private range",
                                 obj, "spec", direction, i, peers_key, j, "ipBlock", "cidr")
-    return Translation("passthrough", [obj.copy()], findings)
+    return Translation("passthrough", [obj.obj], findings)
 
 
 @handles(*POD_KINDS)

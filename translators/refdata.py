@@ -20,8 +20,12 @@ def read_table(name: str) -> list[dict[str, str]]:
     """Rows of ``data/<name>`` as dicts (``#`` comment lines skipped; ``.tsv`` is tab-separated)."""
     path = DATA / name
     with path.open(encoding="utf-8", newline="") as fh:
-        lines = [ln for ln in fh if not ln.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t" if name.endswith(".tsv") else ","))
+        rows = csv.reader((ln for ln in fh if not ln.startswith("#")),
+                          delimiter="\t" if name.endswith(".tsv") else ",")
+        header = next(rows, [])
+        width = len(header)
+        # as csv.DictReader: short rows padded with "" (DictReader: None), blank lines skipped
+        return [dict(zip(header, r + [""] * (width - len(r)))) for r in rows if r]
 
 
 @lru_cache(maxsize=1)

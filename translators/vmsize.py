@@ -18,6 +18,7 @@ Rules (issue #2; data: ``ec2_instance_types.csv``, ``azure_vm_sizes.csv``,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from .refdata import Ec2Type, VmSize, ec2_types, family_series, gpu_series, vm_sizes
 
@@ -53,11 +54,16 @@ def _eligible(v: VmSize, arch: str) -> bool:
     return v.aks_supported and v.arch == arch and v.premium_storage
 
 
+@cache
+def _cpu_sizes(arch: str) -> tuple[VmSize, ...]:
+    """AKS-supported, premium-storage, CPU-only sizes of ``arch`` without constrained cores (``-``)."""
+    return tuple(v for v in vm_sizes().values() if _eligible(v, arch) and v.gpu_count == 0 and "-" not in v.name)
+
+
 def _best_cpu(ec2: Ec2Type, preferred: list[str]) -> VmSize | None:
     """Closest CPU-only size: rank by (series not preferred, vCPU below/above, memory short, extra)."""
     order = {s: i for i, s in enumerate(preferred)}
-    cands = [v for v in vm_sizes().values() if _eligible(v, ec2.arch) and v.gpu_count == 0
-             and v.vcpu >= ec2.vcpu and v.memory_gib >= ec2.memory_gib and "-" not in v.name
+    cands = [v for v in _cpu_sizes(ec2.arch) if v.vcpu >= ec2.vcpu and v.memory_gib >= ec2.memory_gib
              and (v.series in order or not v.series.startswith(_SPECIAL_PREFIXES))]
     if not cands:
         return None
@@ -91,9 +97,17 @@ def map_instance_type(instance_type: str, overrides: dict[str, str] | None = Non
     Returns:
         A :class:`SizeMatch`; ``vm_size`` is ``None`` for ``unknown`` and ``no-equivalent``.
     """
-    ec2 = ec2_types().get(instance_type)
     if overrides and instance_type in overrides:
-        return SizeMatch(ec2, overrides[instance_type], "override", "set by eks-to-aks:vmSizeOverrides")
+        return SizeMatch(ec2_types().get(instance_type), overrides[instance_type], "override",
+                         "set by eks-to-aks:vmSizeOverrides")
+    return _by_rules(instance_type, allow_cpu_fallback)
+
+
+@lru_cache(maxsize=4096)
+def _by_rules(instance_type: str, allow_cpu_fallback: bool) -> SizeMatch:
+    """:func:`map_instance_type` without overrides (pure over the reference tables: cached, as node
+    groups of one estate repeat a few types)."""
+    ec2 = ec2_types().get(instance_type)
     if ec2 is None:
         return SizeMatch(None, None, "unknown", f"{instance_type} is not in the EC2 instance table")
     fam = family_series().get(ec2.family, {"kind": "cpu", "azure_series": "", "device": ""})
