@@ -230,14 +230,16 @@ def split_objects(doc: SourceDoc) -> list[K8sObject]:
     return [_checked(K8sObject(doc, data))]
 
 
+_METADATA_TYPES = ((("metadata",), dict), (("metadata", "name"), str), (("metadata", "namespace"), str),
+                   (("metadata", "labels"), dict), (("metadata", "annotations"), dict))
+
+
 def _checked(o: K8sObject) -> K8sObject:
     for key in ("apiVersion", "kind"):
         if not isinstance(o.obj.get(key), str) or not o.obj.get(key):
             raise InputError(o.file, o.line(), key, f"missing or not a string (every manifest needs {key})")
     md = o.obj.get("metadata")
-    expected = {("metadata",): dict, ("metadata", "name"): str, ("metadata", "namespace"): str,
-                ("metadata", "labels"): dict, ("metadata", "annotations"): dict}
-    for path, typ in expected.items():
+    for path, typ in _METADATA_TYPES:
         value = md if len(path) == 1 else md.get(path[1]) if isinstance(md, dict) else None
         if value is not None and not isinstance(value, typ):
             raise InputError(o.file, o.line(*path), field_path(o.base_path + path),

@@ -26,6 +26,9 @@ def pod_template_path(kind: str) -> tuple | None:
     return None
 
 
+_TEMPLATE_PATHS = {k: p for k in (*POD_KINDS, "") if (p := pod_template_path(k)) is not None}
+
+
 def get_path(obj: Any, path: tuple) -> Any:
     """Value at ``path`` in nested dicts/lists, or ``None``."""
     for part in path:
@@ -40,10 +43,13 @@ def get_path(obj: Any, path: tuple) -> Any:
 
 def pod_template(obj: dict) -> tuple[tuple, dict] | None:
     """``(path, template)`` of the pod template in a manifest dict, or ``None`` for non-workload kinds."""
-    path = pod_template_path(str(obj.get("kind", "")))
+    kind = obj.get("kind")
+    path = _TEMPLATE_PATHS.get(kind) if isinstance(kind, str) else None
     if path is None:
         return None
-    tpl = get_path(obj, path) if path else obj
+    tpl: Any = obj
+    for part in path:
+        tpl = tpl.get(part) if isinstance(tpl, dict) else None
     return (path, tpl) if isinstance(tpl, dict) else None
 
 
