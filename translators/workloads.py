@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 from .errors import InputError
 from .findings import Finding, Findings, finding
-from .k8s import OUTCOMES, K8sObject, Translation, WorkloadContext, clone, kinds_of
+from .k8s import OUTCOMES, K8sObject, Translation, WorkloadContext, kinds_of
 
 # (module, attribute holding its translator list), in chain order.
 # Add-ons first: what they drop (AWS-only controllers) should not collect identity or image findings.
@@ -66,7 +66,8 @@ class WorkloadPlan:
 
     Attributes:
         results: one :class:`ObjectResult` per input object, in input order.
-        objects: every emitted object, Namespaces and CRDs first, duplicates merged.
+        objects: every emitted object, Namespaces and CRDs first, duplicates merged. Objects that
+            pass through unchanged are the input manifests themselves (not copies): read-only.
         findings: all findings of the manifests translation.
         counts: ``{"translated", "passthrough", "dropped"}`` → number of input objects.
         cluster_requests: features the translations need on the cluster.
@@ -170,8 +171,8 @@ def _chain(obj: K8sObject, chain: list[tuple[Callable, frozenset[str] | None]], 
         found.append(finding("INP-003", f"{obj.ref()} ({obj.api_version}) is an AWS-only resource with no "
                                         "AKS translation", obj.file, obj.line()))
         return ObjectResult(obj, "dropped", [], found)
-    emitted = current.obj if current is not obj else clone(obj.obj)
-    return ObjectResult(obj, outcome, [emitted, *extra], found)
+    # unchanged objects are emitted as read (no copy): the plan is read-only from here on
+    return ObjectResult(obj, outcome, [current.obj, *extra], found)
 
 
 def _identity(o: dict[str, Any]) -> tuple:
