@@ -1,6 +1,7 @@
 """Manifest loading: folders, List kinds, Kustomize folders rendered with `kubectl kustomize`."""
 from __future__ import annotations
 
+import copy
 import os
 import stat
 import textwrap
@@ -9,6 +10,7 @@ import pytest
 
 from translators.errors import InputError
 from translators.k8s import load_manifests
+from helpers import load
 
 RENDERED = """\
 apiVersion: v1
@@ -54,3 +56,22 @@ def test_kustomize_folder_without_kubectl_is_a_clear_error(tmp_path, monkeypatch
     with pytest.raises(InputError) as err:
         load_manifests([tmp_path])
     assert "kubectl kustomize" in str(err.value) and str(err.value).startswith(str(tmp_path / "kustomization.yaml"))
+
+
+def test_edit_copies_only_the_mappings_along_the_path():
+    (o,) = load("""\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 2
+          template:
+            spec: {containers: [{name: app, image: x}]}
+        """)
+    before = copy.deepcopy(o.obj)
+    new, md = o.edit("spec", "template", "metadata")
+    md["labels"] = {"a": "b"}
+    assert o.obj == before  # the input is untouched
+    assert new["spec"]["template"]["metadata"] == {"labels": {"a": "b"}}
+    assert new["spec"]["template"] is not o.obj["spec"]["template"] and new["spec"]["replicas"] == 2
+    assert new["spec"]["template"]["spec"] is o.obj["spec"]["template"]["spec"]  # off the path: shared

@@ -34,7 +34,7 @@ from .iam_policy import RoleGrant, node_iam_findings, prune
 from .identity_bindings import Binding, annotated_bindings, choose_bindings, eksctl_bindings
 from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, handles
 from .naming import short_hash
-from .podspec import POD_KINDS, get_path, pod_template
+from .podspec import POD_KINDS, pod_template
 from .refdata import read_table
 
 if TYPE_CHECKING:
@@ -280,8 +280,8 @@ def translate_service_account(obj: K8sObject, ctx: WorkloadContext) -> Translati
     if ident is None and not eks:
         return None
     findings = Findings()
-    new = obj.copy()
-    annotations = dict(new["metadata"].get("annotations") or {})
+    new, md = obj.edit("metadata")
+    annotations = dict(md.get("annotations") or {})
     for key in eks:
         value = annotations.pop(key)
         row = _annotation_rows().get(key)
@@ -303,9 +303,9 @@ def translate_service_account(obj: K8sObject, ctx: WorkloadContext) -> Translati
         annotations[CLIENT_ID_ANNOTATION] = client_id_placeholder(ident)
         annotations[TENANT_ID_ANNOTATION] = ctx.tenant_id
     if annotations:
-        new["metadata"]["annotations"] = annotations
+        md["annotations"] = annotations
     else:
-        new["metadata"].pop("annotations", None)
+        md.pop("annotations", None)
     return Translation("translated", [new], findings)
 
 
@@ -320,16 +320,12 @@ def translate_workload_label(obj: K8sObject, ctx: WorkloadContext) -> Translatio
     sa = str(spec.get("serviceAccountName") or spec.get("serviceAccount") or "default")
     if (obj.namespace or "default", sa) not in ctx.service_account_identities:
         return None
-    new = obj.copy()
-    tpl = get_path(new, path) if path else new
-    if not isinstance(tpl.get("metadata"), dict):
-        tpl["metadata"] = {}
-    labels = tpl["metadata"].get("labels")
-    if not isinstance(labels, dict):
-        labels = tpl["metadata"]["labels"] = {}
-    if labels.get(USE_LABEL) == "true":
-        return Translation("passthrough", [new])
-    labels[USE_LABEL] = "true"
+    md = tpl.get("metadata")
+    labels = md.get("labels") if isinstance(md, dict) else None
+    if isinstance(labels, dict) and labels.get(USE_LABEL) == "true":
+        return Translation("passthrough", [obj.obj])
+    new, md = obj.edit(*path, "metadata")  # copies only the mappings down to the template's metadata
+    md["labels"] = {**(labels if isinstance(labels, dict) else {}), USE_LABEL: "true"}
     return Translation("translated", [new])
 
 

@@ -87,6 +87,19 @@ class K8sObject:
         """A deep copy of the manifest, for translators to edit."""
         return clone(self.obj)
 
+    def edit(self, *path: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """``(new manifest, mapping at path)`` where only the mappings along ``path`` are copied (a
+        missing or non-mapping one becomes ``{}``): for a small edit of a large object. Edit only the
+        returned mapping's own keys (replace, do not mutate, the values under it: they are shared
+        with the input)."""
+        root = dict(self.obj)
+        node = root
+        for part in path:
+            child = node.get(part)
+            node[part] = child = dict(child) if isinstance(child, dict) else {}
+            node = child
+        return root, node
+
 
 @dataclass
 class WorkloadContext:
