@@ -37,8 +37,12 @@ def translate_from_config() -> AksPlan:
         raise pulumi.RunError(str(err)) from None
 
 
-def build(plan: AksPlan) -> LandingZone:
-    """Create every resource for ``plan`` and export the stack outputs."""
+def build(plan: AksPlan, registration_batch: int | None = None) -> LandingZone:
+    """Create every resource for ``plan`` and export the stack outputs.
+
+    ``registration_batch``: register the Kubernetes objects in batches of this many (see ``Workloads``); the
+    offline plan sets it to bound its memory, a real deployment leaves it unset.
+    """
     config = pulumi.Config("eks-to-aks")
     windows = any(p.os_type == "Windows" for p in plan.node_pools)
     password = config.get_secret("windowsAdminPassword")
@@ -57,7 +61,7 @@ def build(plan: AksPlan) -> LandingZone:
                        secret_names=[n for n in wanted if n in supplied])
     if plan.workloads is not None and plan.workloads.objects:
         Workloads("workloads", plan.workloads.objects, zone.kubeconfig, zone.placeholders,
-                  opts=pulumi.ResourceOptions(depends_on=[zone]))
+                  opts=pulumi.ResourceOptions(depends_on=[zone]), batch_size=registration_batch)
     pulumi.export("clusterName", zone.cluster_name)
     pulumi.export("resourceGroupName", zone.resource_group.name)
     pulumi.export("oidcIssuerUrl", zone.oidc_issuer_url)

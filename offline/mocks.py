@@ -15,13 +15,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.runtime import rpc
 from pulumi.output import Unknown
-from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime import rpc
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.mocks import MockMonitor, _resolve_callbacks
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 SECRET_SIG = rpc._special_sig_key  # noqa: SLF001 - the wire format is what the provider sees
 SECRET_VALUE = rpc._special_secret_sig  # noqa: SLF001
 UNKNOWN_TEXT = "(known after apply)"
+KUBERNETES_OBJECT = "kubernetes:"  # type tokens of Kubernetes objects (their provider is pulumi:providers:kubernetes)
 
 
 @dataclass
@@ -37,14 +41,34 @@ class Recorded:
 
 
 def scrub(value: Any) -> Any:
-    """Replace secrets by ``"[secret]"`` and unknowns by ``"(known after apply)"``, recursively."""
+    """Replace secrets by ``"[secret]"`` and unknowns by ``"(known after apply)"``, recursively.
+
+    Parts with neither are returned as they are (not copied), so a scrubbed plan shares them with the recorded
+    wire inputs instead of holding every manifest twice. Tuples become lists.
+    """
     if isinstance(value, dict):
         if value.get(SECRET_SIG) == SECRET_VALUE:
             return "[secret]"
-        return {k: scrub(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+        changed: dict[str, Any] | None = None
+        for k, v in value.items():
+            s = scrub(v)
+            if s is not v:
+                if changed is None:
+                    changed = dict(value)
+                changed[k] = s
+        return value if changed is None else changed
+    if isinstance(value, list):
+        items: list[Any] | None = None
+        for i, v in enumerate(value):
+            s = scrub(v)
+            if s is not v:
+                if items is None:
+                    items = list(value)
+                items[i] = s
+        return value if items is None else items
+    if isinstance(value, tuple):
         return [scrub(v) for v in value]
-    if value == rpc.UNKNOWN or isinstance(value, Unknown):
+    if isinstance(value, Unknown) or (isinstance(value, str) and value == rpc.UNKNOWN):
         return UNKNOWN_TEXT
     return value
 
@@ -82,6 +106,10 @@ class PreviewMocks(pulumi.runtime.Mocks):
         return rpc.UNKNOWN if self.preview else value
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+        if args.typ.startswith(KUBERNETES_OBJECT):
+            # Nothing reads a Kubernetes object's outputs; echoing the manifest back would only make the SDK hold
+            # one more copy of every manifest for the rest of the run.
+            return (None if self.preview else f"/mock/{args.typ}/{args.name}", {})
         outputs = dict(args.inputs)
         if not self.preview:
             return self._known(args, outputs)
@@ -146,7 +174,11 @@ class PreviewMocks(pulumi.runtime.Mocks):
 
 
 class RecordingMonitor(MockMonitor):
-    """A MockMonitor that also records each resource's parent and wire inputs (thread-safe)."""
+    """A MockMonitor that also records each resource's parent and wire inputs (thread-safe).
+
+    ``RegisterResource`` does what ``MockMonitor.RegisterResource`` does, but deserializes each request once: the
+    recorded inputs and the inputs handed to the mocks are the same objects (the mocks must not mutate them).
+    """
 
     def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
         super().__init__(mocks)
@@ -154,11 +186,35 @@ class RecordingMonitor(MockMonitor):
         self.recorded: list[Recorded] = []
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
-        resp = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":
-            return resp
+            return super().RegisterResource(request)
+        urn = self.make_urn(request.parent, request.type, request.name)
+        _ensure_event_loop()  # deserializing resource references needs an event loop on this worker thread
         inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
+        # MockMonitor's own deserialization drops unknowns outside a preview; in a preview both are the same
+        seen = inputs if pulumi_settings.is_dry_run() else _without_unknowns(inputs)
+        args = pulumi.runtime.MockResourceArgs(typ=request.type, name=request.name, inputs=seen,
+                                               provider=request.provider, resource_id=request.importId,
+                                               custom=request.custom or False,
+                                               transforms=_resolve_callbacks(request.transforms)
+                                               if request.transforms else None)
+        id_, state = self.mocks.new_resource(args)
+        obj = _sync_await(rpc.serialize_properties(state, {}))
         with self.lock:
-            self.recorded.append(Recorded(resp.urn, request.type, request.name, request.parent,
-                                          bool(request.custom), inputs))
-        return resp
+            self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_, state)  # type: ignore[arg-type]
+            self.recorded.append(Recorded(urn, request.type, request.name, request.parent, bool(request.custom),
+                                          inputs))
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=id_ or "", object=obj)
+
+
+def _without_unknowns(value: Any) -> Any:
+    """``value`` as ``rpc.deserialize_properties`` gives it without ``keep_unknowns`` (unknown → ``None``, and
+    dictionary entries that are ``None`` dropped), as a copy."""
+    if isinstance(value, Unknown):
+        return None
+    if isinstance(value, dict):
+        out = {k: _without_unknowns(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_unknowns(v) for v in value]
+    return value

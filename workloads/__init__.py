@@ -54,6 +54,11 @@ def fill_placeholders(value: Any, values: Mapping[str, pulumi.Input[str]]) -> pu
     return pulumi.Output.all(*outs).apply(fill)
 
 
+def _may_hold_placeholders(manifest: Mapping[str, Any]) -> bool:
+    """False when no value of ``manifest`` can hold a placeholder (one C-speed scan instead of one per field)."""
+    return "${" in json.dumps(manifest)
+
+
 class KubernetesObject(pulumi.CustomResource):
     """One Kubernetes object of any kind, registered with its exact pulumi-kubernetes type token.
 
@@ -73,34 +78,60 @@ class Workloads(pulumi.ComponentResource):
         objects: translated manifests (``WorkloadPlan.objects``), Namespaces and CRDs first.
         kubeconfig: the cluster's user kubeconfig (secret).
         placeholders: values for ``${...}`` placeholders (identity client ids, tenant id).
+        batch_size: register the objects in batches of this many, each batch once the previous batch's last
+            object is registered (its URN is known). The same resources either way; the offline plan uses it
+            because under mocks a registration completes at once, so batches bound how many registrations are
+            in flight, and the memory they hold (at 10,000 objects: ~380 MB). ``None`` (a real deployment):
+            everything at once, so that no object waits for another one's rollout.
     """
 
     def __init__(self, name: str, objects: list[dict[str, Any]], kubeconfig: pulumi.Input[str],
-                 placeholders: Mapping[str, pulumi.Input[str]], opts: pulumi.ResourceOptions | None = None) -> None:
+                 placeholders: Mapping[str, pulumi.Input[str]], opts: pulumi.ResourceOptions | None = None,
+                 batch_size: int | None = None) -> None:
         super().__init__("eks-to-aks:index:Workloads", name, None, opts)
         self.provider = k8s.Provider("aks", kubeconfig=kubeconfig, enable_server_side_apply=True,
                                      opts=pulumi.ResourceOptions(parent=self))
-        namespaces: dict[str, pulumi.Resource] = {}
-        crds: dict[tuple[str, str], pulumi.Resource] = {}
         self.resources: list[KubernetesObject] = []
-        for manifest in objects:
-            kind, api = manifest.get("kind"), str(manifest.get("apiVersion", ""))
-            secret = kind == "Secret" and api == "v1"
-            props = {k: fill_placeholders(v, placeholders) for k, v in manifest.items()}
-            if secret:  # never plain in state, previews or the offline plan
-                props = {k: pulumi.Output.secret(v) if k in ("data", "stringData") else v for k, v in props.items()}
-            opts_ = pulumi.ResourceOptions(parent=self, provider=self.provider,
-                                           depends_on=_dependencies(manifest, namespaces, crds),
-                                           additional_secret_outputs=["data", "stringData"] if secret else None)
-            res = KubernetesObject(logical_name(manifest), props, type_token(manifest), opts_)
-            if kind == "Namespace" and api == "v1":
-                namespaces[str((manifest.get("metadata") or {}).get("name"))] = res
-            elif kind == "CustomResourceDefinition":
-                spec = manifest.get("spec") or {}
-                crds[(str(spec.get("group", "")), str((spec.get("names") or {}).get("kind", "")))] = res
-            else:
-                self.resources.append(res)
+        self._placeholders = placeholders
+        self._namespaces: dict[str, pulumi.Resource] = {}
+        self._crds: dict[tuple[str, str], pulumi.Resource] = {}
+        # one ResourceOptions per distinct (secret, dependencies): Resource copies the options it is given
+        self._options: dict[tuple[int, ...], pulumi.ResourceOptions] = {}
+        self._add_batch(objects, 0, batch_size if batch_size and batch_size > 0 else max(1, len(objects)))
         self.register_outputs({"objects": len(objects)})
+
+    def _add_batch(self, objects: list[dict[str, Any]], start: int, size: int) -> None:
+        end = min(start + size, len(objects))
+        last: KubernetesObject | None = None
+        for i in range(start, end):
+            last = self._add(objects[i])
+        if last is not None and end < len(objects):
+            last.urn.apply(lambda _: self._add_batch(objects, end, size))
+
+    def _add(self, manifest: dict[str, Any]) -> KubernetesObject:
+        kind, api = manifest.get("kind"), str(manifest.get("apiVersion", ""))
+        secret = kind == "Secret" and api == "v1"
+        props: Mapping[str, pulumi.Input[Any]] = manifest
+        if _may_hold_placeholders(manifest):
+            props = {k: fill_placeholders(v, self._placeholders) for k, v in manifest.items()}
+        if secret:  # never plain in state, previews or the offline plan
+            props = {k: pulumi.Output.secret(v) if k in ("data", "stringData") else v for k, v in props.items()}
+        deps = _dependencies(manifest, self._namespaces, self._crds)
+        key = (secret, *map(id, deps))
+        opts = self._options.get(key)
+        if opts is None:
+            opts = self._options[key] = pulumi.ResourceOptions(
+                parent=self, provider=self.provider, depends_on=deps,
+                additional_secret_outputs=["data", "stringData"] if secret else None)
+        res = KubernetesObject(logical_name(manifest), props, type_token(manifest), opts)
+        if kind == "Namespace" and api == "v1":
+            self._namespaces[str((manifest.get("metadata") or {}).get("name"))] = res
+        elif kind == "CustomResourceDefinition":
+            spec = manifest.get("spec") or {}
+            self._crds[(str(spec.get("group", "")), str((spec.get("names") or {}).get("kind", "")))] = res
+        else:
+            self.resources.append(res)
+        return res
 
 
 BUILTIN_GROUP_SUFFIXES = (".k8s.io",)
