@@ -21,8 +21,8 @@ from typing import Any
 from collections.abc import Iterator
 
 from .findings import Findings
-from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding
-from .podspec import containers
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, handles
+from .podspec import POD_KINDS, containers
 from .refdata import read_table
 
 _CACHED_VALUE_LEN = 256  # short values (regions, endpoints, flags) repeat across workloads: their scans are cached
@@ -124,6 +124,7 @@ def _label(name: str, container: dict | None) -> str:
     return f"key {name}" if container is None else f"container {container.get('name', '?')} env {name}"
 
 
+@handles("ConfigMap", *POD_KINDS)
 def translate_app_config(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Workload env / ConfigMap data naming AWS SDK settings or endpoints → passthrough with findings."""
     findings = Findings()

@@ -26,7 +26,7 @@ from typing import Any
 from collections.abc import Iterable
 
 from .findings import Findings
-from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, handles
 from .loadbalancer import ALB_PREFIX, lookup_annotation, string_map, translate_elbv2
 
 ALB_CONTROLLER = "ingress.k8s.aws/alb"
@@ -407,6 +407,7 @@ class _IngressJob:
         return Translation("translated", [self.out, *self.extra], self.findings)
 
 
+@handles("Ingress")
 def translate_ingress(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Ingress of the ALB class → the target controller's Ingress; other classes pass through."""
     if obj.kind != "Ingress" or obj.group not in ("networking.k8s.io", "extensions"):
@@ -416,6 +417,7 @@ def translate_ingress(obj: K8sObject, ctx: WorkloadContext) -> Translation | Non
     return _IngressJob(obj, ctx).run()
 
 
+@handles("IngressClass")
 def translate_ingress_class(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """IngressClass of controller ``ingress.k8s.aws/alb`` → dropped (the target ships its own)."""
     if obj.kind != "IngressClass" or obj.group != "networking.k8s.io":

@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 from collections.abc import Callable, Iterable
 
 from .errors import InputError, field_path
-from .findings import Finding, Findings
+from .findings import Finding, Findings, finding
 from .yamlsource import SourceDoc, clone, load_documents
 
 OUTCOMES = ("translated", "passthrough", "dropped")
@@ -157,8 +157,6 @@ def estate_index(ctx: WorkloadContext, key: str, empty: Callable[[], dict[str, A
 def add_finding(findings: Findings, rule_id: str, message: str, obj: K8sObject, *path: Any,
                 severity: str | None = None) -> Finding:
     """Append a finding located at ``path`` inside ``obj``."""
-    from .findings import finding
-
     f = finding(rule_id, message, obj.file, obj.line(*path), severity)
     findings.append(f)
     return f

@@ -24,8 +24,8 @@ from typing import Any
 from collections.abc import Iterable
 
 from .findings import Findings
-from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index
-from .podspec import containers, get_path, pod_template
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index, handles
+from .podspec import POD_KINDS, containers, get_path, pod_template
 from .refdata import read_table
 
 PLAN_KEY = "imageCopyPlan"
@@ -288,6 +288,7 @@ def _vpc_cni_component(obj: K8sObject) -> bool:
     return aws_network_object(obj) is not None
 
 
+@handles(*POD_KINDS)
 def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Workload images in ECR → ACR, public images (optionally mirrored), ECR pull secrets removed.
 
@@ -382,6 +383,7 @@ def _drop_pull_secrets(obj: K8sObject, spec: dict, removed: list[tuple[int, str,
         del spec["imagePullSecrets"]
 
 
+@handles("ServiceAccount")
 def translate_service_account(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """ServiceAccount ``imagePullSecrets`` that hold only ECR credentials → removed."""
     pull_secrets = obj.obj.get("imagePullSecrets")
@@ -396,6 +398,7 @@ def translate_service_account(obj: K8sObject, ctx: WorkloadContext) -> Translati
     return Translation("translated", [new], findings)
 
 
+@handles("Secret")
 def translate_pull_secret(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Docker config Secret for ECR → dropped; one that also holds other registries keeps those."""
     if obj.kind != "Secret" or obj.group != "" or str(obj.obj.get("type", "")) not in DOCKER_CONFIG_TYPES:

@@ -36,7 +36,7 @@ from .appconfig import match_name, scan_value
 from .findings import Findings
 from .iam_policy import arn_service
 from .identity import client_id_placeholder
-from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding
+from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, handles
 from .naming import short_hash
 from .podspec import pod_template
 from .yamlsource import clone
@@ -276,6 +276,7 @@ def _class_identity(idx: dict[str, Any], cls: str, ctx: WorkloadContext) -> str 
     return names.pop() if len(names) == 1 and None not in names else None
 
 
+@handles("SecretProviderClass")
 def translate_secret_provider_class(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """SecretProviderClass of the AWS provider → the Azure Key Vault provider (see module docstring)."""
     spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
@@ -344,6 +345,7 @@ def translate_secret_provider_class(obj: K8sObject, ctx: WorkloadContext) -> Tra
     return Translation("translated", [new], findings)
 
 
+@handles("SecretStore", "ClusterSecretStore")
 def translate_secret_store(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """External Secrets store of the AWS provider → ``azurekv`` with workload identity."""
     spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
@@ -396,6 +398,7 @@ def _store_type(store: dict[str, Any]) -> str:
     return "ssm" if store["service"].lower() == "parameterstore" else "secretsmanager"
 
 
+@handles("ExternalSecret")
 def translate_external_secret(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """ExternalSecret of an AWS store: remote keys renamed to their Key Vault names."""
     if obj.kind != "ExternalSecret" or obj.group != ESO_GROUP:
@@ -441,6 +444,7 @@ def _decoded(value: Any, b64: bool) -> str:
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
+@handles("Secret")
 def translate_secret(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Kubernetes Secret → passthrough (a Pulumi secret) with findings that name keys, never values.
 
