@@ -69,13 +69,19 @@ def run_offline(plan: AksPlan, stack: str = "dev", config: dict[str, str] | None
     try:
         _sync_await(run_pulumi_func(program_func))
         outputs = {name: _resolve(value) for name, value in _stack_outputs().items()}
+        resources = _tree(monitor.recorded)  # still with the collector held back: the heap is at its largest
     finally:
         getattr(pulumi_settings.SETTINGS, "rpc_manager").clear()  # noqa: B009 - untyped in the SDK
         gc.set_threshold(*thresholds)
         if not gc_was_enabled:
             gc.disable()
         gc.unfreeze()
-    urns = {r.urn: r for r in monitor.recorded}
+    return OfflinePlan(resources, outputs)
+
+
+def _tree(recorded: list[Any]) -> list[dict[str, Any]]:
+    """The recorded registrations in a stable tree order (parents first), inputs scrubbed."""
+    urns = {r.urn: r for r in recorded}
 
     def lineage(r: Any) -> tuple:
         """(type, name) pairs from the root down: a stable order (registration order is async)."""
@@ -86,12 +92,12 @@ def run_offline(plan: AksPlan, stack: str = "dev", config: dict[str, str] | None
         return tuple(reversed(chain))
 
     resources = []
-    for r in sorted(monitor.recorded, key=lineage):
+    for r in sorted(recorded, key=lineage):
         parent = urns.get(r.parent)
         resources.append({"type": r.type, "name": r.name, "parent": parent.name if parent else "",
                           "parentType": parent.type if parent else "pulumi:pulumi:Stack",
                           "inputs": scrub(r.inputs)})
-    return OfflinePlan(resources, outputs)
+    return resources
 
 
 def _without_aliases(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
