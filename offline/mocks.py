@@ -46,26 +46,17 @@ def scrub(value: Any) -> Any:
     Parts with neither are returned as they are (not copied), so a scrubbed plan shares them with the recorded
     wire inputs instead of holding every manifest twice. Tuples become lists.
     """
-    if isinstance(value, dict):
-        if value.get(SECRET_SIG) == SECRET_VALUE:
-            return "[secret]"
-        changed: dict[str, Any] | None = None
-        for k, v in value.items():
+    if isinstance(value, dict) and value.get(SECRET_SIG) == SECRET_VALUE:
+        return "[secret]"
+    if isinstance(value, (dict, list)):
+        changed: Any = None  # a copy of ``value``, made at the first part that changes
+        for k, v in (value.items() if isinstance(value, dict) else enumerate(value)):
             s = scrub(v)
             if s is not v:
                 if changed is None:
-                    changed = dict(value)
+                    changed = dict(value) if isinstance(value, dict) else list(value)
                 changed[k] = s
         return value if changed is None else changed
-    if isinstance(value, list):
-        items: list[Any] | None = None
-        for i, v in enumerate(value):
-            s = scrub(v)
-            if s is not v:
-                if items is None:
-                    items = list(value)
-                items[i] = s
-        return value if items is None else items
     if isinstance(value, tuple):
         return [scrub(v) for v in value]
     if isinstance(value, Unknown) or (isinstance(value, str) and value == rpc.UNKNOWN):
