@@ -13,11 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from .yamlsource import load_documents
 
 SEVERITIES = ("high", "medium", "low", "info")
 _DATA = Path(__file__).parent / "data"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,8 @@ def catalogue() -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
     items = []
     for path in sorted((_DATA / "rules").glob("*.yaml")):
-        items += list((yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}).get("rules", {}).items())
+        for doc in load_documents(path.read_text(encoding="utf-8"), str(path)):
+            items += list((doc.data.get("rules") or {}).items())
     for rid, body in items:
         if rid in rules:
             raise ValueError(f"rule {rid} is defined twice")

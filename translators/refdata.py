@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from operator import itemgetter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,20 @@ def read_table(name: str) -> list[dict[str, str]]:
         width = len(header)
         # as csv.DictReader: short rows padded with "" (DictReader: None), blank lines skipped
         return [dict(zip(header, r + [""] * (width - len(r)))) for r in rows if r]
+
+
+def read_columns(name: str, *columns: str) -> list[tuple[str, ...]]:
+    """``columns`` of every row of ``data/<name>``, as tuples (for the large tables: no dict per row).
+
+    Raises:
+        KeyError: a column is not in the table's header.
+    """
+    with (DATA / name).open(encoding="utf-8", newline="") as fh:
+        rows = csv.reader((ln for ln in fh if not ln.startswith("#")), delimiter="\t" if name.endswith(".tsv") else ",")
+        header = {c: i for i, c in enumerate(next(rows, []))}
+        pick = itemgetter(*[header[c] for c in columns])
+        width = len(header)
+        return [pick(r if len(r) >= width else r + [""] * (width - len(r))) for r in rows if r]
 
 
 @lru_cache(maxsize=1)
@@ -87,13 +102,11 @@ def _int(v: str) -> int:
 def ec2_types() -> dict[str, Ec2Type]:
     """All EC2 instance types by name (``data/ec2_instance_types.csv``)."""
     out = {}
-    for r in read_table("ec2_instance_types.csv"):
-        out[r["instance_type"]] = Ec2Type(
-            name=r["instance_type"], family=r["family"], vcpu=_int(r["vcpu"]),
-            memory_gib=float(r["memory_gib"] or 0), arch=r["arch"] or "amd64",
-            burstable=r["burstable"] == "true", gpu_count=_int(r["gpu_count"]),
-            gpu_name=(r["gpu_name"] or "").lower(), accelerator=(r["accelerator_name"] or "").lower(),
-            efa=r["efa"] == "True", eni_max_pods=_int(r["eni_max_pods"]) or None)
+    for name, family, vcpu, memory, arch, burstable, gpus, gpu, accelerator, efa, max_pods in read_columns(
+            "ec2_instance_types.csv", "instance_type", "family", "vcpu", "memory_gib", "arch", "burstable",
+            "gpu_count", "gpu_name", "accelerator_name", "efa", "eni_max_pods"):
+        out[name] = Ec2Type(name, family, _int(vcpu), float(memory or 0), arch or "amd64", burstable == "true",
+                            _int(gpus), gpu.lower(), accelerator.lower(), efa == "True", _int(max_pods) or None)
     return out
 
 
@@ -105,14 +118,12 @@ def vm_sizes() -> dict[str, VmSize]:
     ``s`` naming rule; ``aks_supported`` is Aspire's 2026 AKS-eligible list.
     """
     out = {}
-    for r in read_table("azure_vm_sizes.csv"):
-        flag = r["premium_ssd_aspire_2026"]
-        premium = flag == "True" if flag in ("True", "False") else r["name_premium_storage"] == "True"
-        out[r["vm_size"]] = VmSize(
-            name=r["vm_size"], series=series_key(r["vm_size"]), vcpu=_int(r["vcpu"]),
-            memory_gib=float(r["memory_gib"] or 0), arch=r["arch"] or "amd64",
-            gpu_count=_int(r["gpu_count"]), premium_storage=premium,
-            aks_supported=r["in_aspire_aks_list_2026"] == "True")
+    for name, vcpu, memory, arch, gpus, flag, named_premium, aks in read_columns(
+            "azure_vm_sizes.csv", "vm_size", "vcpu", "memory_gib", "arch", "gpu_count", "premium_ssd_aspire_2026",
+            "name_premium_storage", "in_aspire_aks_list_2026"):
+        premium = flag == "True" if flag in ("True", "False") else named_premium == "True"
+        out[name] = VmSize(name, series_key(name), _int(vcpu), float(memory or 0), arch or "amd64", _int(gpus),
+                           premium, aks == "True")
     return out
 
 

@@ -201,7 +201,6 @@ class _Builder:
         while True:
             ev = get_event()
             cls = ev.__class__
-            merge = False
             if cls is ScalarEvent:
                 count += 1
                 if count > MAX_NODES:
@@ -209,9 +208,7 @@ class _Builder:
                 value, sub, line = ev.value, None, 0  # line: read below only where it is kept
                 if ev.tag is not None:
                     value = self.scalar(ev)
-                    merge = value == "<<" and ev.tag == _MERGE_TAG
                 elif ev.implicit[0]:  # plain: resolve once per distinct text (keys and values repeat a lot)
-                    merge = value == "<<"
                     resolved = plain.get(value, plain)
                     if resolved is plain:
                         resolved = self.scalar(ev)
@@ -268,7 +265,7 @@ class _Builder:
                 line = line or ev.start_mark.line + 1
                 if sub is not None:
                     raise self.error(line, "mapping keys must be scalars")
-                if merge:
+                if value == "<<" and cls is ScalarEvent and (ev.tag == _MERGE_TAG or (ev.tag is None and ev.implicit[0])):
                     top.key = _MERGE
                 elif value in top.value:
                     raise self.error(line, f"duplicate key {value!r}", value)
