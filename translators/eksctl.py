@@ -19,7 +19,6 @@ translators read, so that every field nobody read becomes a finding.
 """
 from __future__ import annotations
 
-import copy
 import json
 import re
 from functools import lru_cache
@@ -30,7 +29,7 @@ import jsonschema
 
 from .errors import InputError, field_path
 from .refdata import eksctl_schema
-from .yamlsource import SourceDoc, load_file
+from .yamlsource import SourceDoc, clone, load_file
 
 API_VERSION = "eksctl.io/v1alpha5"
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)|\{\{[^}]*\}\}|<[A-Za-z_][^<>]*>")
@@ -151,7 +150,7 @@ def _schema() -> dict[str, Any]:
     crash a translator; eksctl's decoder refuses it. ``null`` stays valid (a key whose children
     are all commented out; Go reads it as a nil pointer).
     """
-    schema = copy.deepcopy(eksctl_schema())
+    schema = clone(eksctl_schema())
     for definition in schema.get("definitions", {}).values():
         if "properties" in definition and "type" not in definition:
             definition["type"] = ["object", "null"]

@@ -37,14 +37,18 @@ def table(name: str, key: str) -> dict[str, dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def _family_arch() -> dict[str, set[str]]:
-    types = ec2_types().values()
-    return {f: {t.arch for t in types if t.family == f} for f in {t.family for t in types}}
+    out: dict[str, set[str]] = {}
+    for t in ec2_types().values():
+        out.setdefault(t.family, set()).add(t.arch)
+    return out
 
 
 @lru_cache(maxsize=1)
 def _sizes() -> dict[str, list[int]]:
-    sizes = {t.name.split(".", 1)[-1] for t in ec2_types().values()}
-    return {s: [t.vcpu for t in ec2_types().values() if t.name.split(".", 1)[-1] == s] for s in sizes}
+    out: dict[str, list[int]] = {}
+    for t in ec2_types().values():
+        out.setdefault(t.name.split(".", 1)[-1], []).append(t.vcpu)
+    return out
 
 
 def size_cpus(size: str) -> list[str]:
