@@ -6,6 +6,7 @@ Each table is a CSV/TSV whose first line is a ``# provenance:`` comment; see
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 from operator import itemgetter
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from collections.abc import Callable
 
 DATA = Path(__file__).parent / "data"
 
@@ -98,33 +100,70 @@ def _int(v: str) -> int:
         return 0
 
 
-@lru_cache(maxsize=1)
-def ec2_types() -> dict[str, Ec2Type]:
-    """All EC2 instance types by name (``data/ec2_instance_types.csv``)."""
-    out = {}
-    for name, family, vcpu, memory, arch, burstable, gpus, gpu, accelerator, efa, max_pods in read_columns(
-            "ec2_instance_types.csv", "instance_type", "family", "vcpu", "memory_gib", "arch", "burstable",
-            "gpu_count", "gpu_name", "accelerator_name", "efa", "eni_max_pods"):
-        out[name] = Ec2Type(name, family, _int(vcpu), float(memory or 0), arch or "amd64", burstable == "true",
-                            _int(gpus), gpu.lower(), accelerator.lower(), efa == "True", _int(max_pods) or None)
-    return out
+def _ec2_rows_from_csv() -> list[list[Any]]:
+    """``data/ec2_instance_types.csv`` as :class:`Ec2Type` field lists."""
+    return [[name, family, _int(vcpu), float(memory or 0), arch or "amd64", burstable == "true", _int(gpus),
+             gpu.lower(), accelerator.lower(), efa == "True", _int(max_pods) or None]
+            for name, family, vcpu, memory, arch, burstable, gpus, gpu, accelerator, efa, max_pods in read_columns(
+                "ec2_instance_types.csv", "instance_type", "family", "vcpu", "memory_gib", "arch", "burstable",
+                "gpu_count", "gpu_name", "accelerator_name", "efa", "eni_max_pods")]
 
 
-@lru_cache(maxsize=1)
-def vm_sizes() -> dict[str, VmSize]:
-    """All Azure VM sizes by name (``data/azure_vm_sizes.csv``).
+def _vm_rows_from_csv() -> list[list[Any]]:
+    """``data/azure_vm_sizes.csv`` as :class:`VmSize` field lists.
 
-    ``premium_storage`` uses Aspire's 2026 Premium SSD flag where present, else the
-    ``s`` naming rule; ``aks_supported`` is Aspire's 2026 AKS-eligible list.
+    ``premium_storage`` uses Aspire's 2026 Premium SSD flag where present, else the ``s`` naming rule;
+    ``aks_supported`` is Aspire's 2026 AKS-eligible list.
     """
-    out = {}
+    out = []
     for name, vcpu, memory, arch, gpus, flag, named_premium, aks in read_columns(
             "azure_vm_sizes.csv", "vm_size", "vcpu", "memory_gib", "arch", "gpu_count", "premium_ssd_aspire_2026",
             "name_premium_storage", "in_aspire_aks_list_2026"):
         premium = flag == "True" if flag in ("True", "False") else named_premium == "True"
-        out[name] = VmSize(name, series_key(name), _int(vcpu), float(memory or 0), arch or "amd64", _int(gpus),
-                           premium, aks == "True")
+        out.append([name, series_key(name), _int(vcpu), float(memory or 0), arch or "amd64", _int(gpus), premium,
+                    aks == "True"])
     return out
+
+
+# The large tables, typed once by tools/gen_tables.py into data/derived/<table>.json (read ~5x faster).
+DERIVED_TABLES: dict[str, Callable[[], list[list[Any]]]] = {
+    "ec2_instance_types.csv": _ec2_rows_from_csv,
+    "azure_vm_sizes.csv": _vm_rows_from_csv,
+}
+
+
+def derived_path(name: str) -> Path:
+    """Where tools/gen_tables.py writes the typed rows of table ``name``."""
+    return DATA / "derived" / f"{name.rsplit('.', 1)[0]}.json"
+
+
+def source_digest(name: str) -> str:
+    """sha256 of ``data/<name>``: a derived file is used only when it was generated from these bytes."""
+    return hashlib.sha256((DATA / name).read_bytes()).hexdigest()
+
+
+def typed_rows(name: str) -> list[list[Any]]:
+    """Typed rows of a large table: its derived file when that was generated from the current CSV (same
+    sha256), else parsed from the CSV (so a stale derived file costs speed, never correctness)."""
+    try:
+        derived = json.loads(derived_path(name).read_text(encoding="utf-8"))
+        if derived.get("sha256") == source_digest(name):
+            return derived["rows"]
+    except (OSError, ValueError):
+        pass
+    return DERIVED_TABLES[name]()
+
+
+@lru_cache(maxsize=1)
+def ec2_types() -> dict[str, Ec2Type]:
+    """All EC2 instance types by name (``data/ec2_instance_types.csv``)."""
+    return {row[0]: Ec2Type(*row) for row in typed_rows("ec2_instance_types.csv")}
+
+
+@lru_cache(maxsize=1)
+def vm_sizes() -> dict[str, VmSize]:
+    """All Azure VM sizes by name (``data/azure_vm_sizes.csv``; see :func:`_vm_rows_from_csv`)."""
+    return {row[0]: VmSize(*row) for row in typed_rows("azure_vm_sizes.csv")}
 
 
 @lru_cache(maxsize=1)
