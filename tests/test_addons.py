@@ -639,3 +639,23 @@ def test_malformed_shapes_never_raise():
             for t in chain:
                 res = t(o, ctx)
                 assert res is None or res.outcome in ("translated", "passthrough", "dropped")
+
+
+def test_combined_image_prescreen_agrees_with_every_pattern():
+    """``detect_addon`` skips workloads whose images match no add-on pattern with one combined search."""
+    from helpers import corpus_objects
+    from translators.addons import _any_addon_image, addons as addon_table
+    from translators.podspec import containers
+
+    patterns = [a.image for a in addon_table() if a.image is not None]
+    # alternation keeps each pattern's meaning only without backreferences, named groups or inline flags
+    assert not [p.pattern for p in patterns if re.search(r"\(\?[aiLmsux]|\(\?P|\\[1-9]", p.pattern)]
+    from translators.estate import DEFAULT_MANIFESTS
+    from translators.k8s import load_manifests
+
+    objects = corpus_objects("storage", "load-balancing", "secrets", "security-group-policy", "karpenter",
+                             "aws-integrations", "apps") + load_manifests([str(DEFAULT_MANIFESTS)])
+    images = {str(c.get("image") or "") for o in objects for _, c in containers(o.obj)}
+    assert len(images) > 30 and sum(any(p.search(i) for p in patterns) for i in images) >= 5
+    for image in images:
+        assert bool(_any_addon_image().search(image)) == any(p.search(image) for p in patterns), image

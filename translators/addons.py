@@ -121,9 +121,18 @@ def _evidence(manifest: dict[str, Any], ns: str, configmaps: dict[tuple[str, str
     return "\n".join(parts)
 
 
+@cache
+def _any_addon_image() -> re.Pattern:
+    """Matches an image when at least one add-on's image pattern does (the table's patterns use no backreferences,
+    named groups or inline flags; a test checks it)."""
+    return re.compile("|".join(f"(?:{a.image.pattern})" for a in addons() if a.image is not None) or "(?!)")
+
+
 def detect_addon(manifest: dict[str, Any], ns: str = "", configmaps: dict | None = None) -> Addon | None:
     """The add-on a workload manifest runs (by image, then evidence), or ``None``."""
     images = [str(c.get("image") or "") for _, c in containers(manifest)]
+    if not any(_any_addon_image().search(i) for i in images):
+        return None  # one search per image instead of one per add-on and image
     for a in addons():
         if a.image is None or not any(a.image.search(i) for i in images):
             continue
