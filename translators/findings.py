@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from .yamlsource import load_documents
+from .refdata import derived_rows
 
 SEVERITIES = ("high", "medium", "low", "info")
-_DATA = Path(__file__).parent / "data"
 
 
 @dataclass(frozen=True)
@@ -78,11 +76,7 @@ def catalogue() -> dict[str, Rule]:
         ValueError: a rule id appears twice or has an unknown severity.
     """
     rules: dict[str, Rule] = {}
-    items = []
-    for path in sorted((_DATA / "rules").glob("*.yaml")):
-        for doc in load_documents(path.read_text(encoding="utf-8"), str(path)):
-            items += list((doc.data.get("rules") or {}).items())
-    for rid, body in items:
+    for rid, body in derived_rows("rules.json"):  # data/rules/*.yaml, or their derived copy when current
         if rid in rules:
             raise ValueError(f"rule {rid} is defined twice")
         if body["severity"] not in SEVERITIES:

@@ -125,45 +125,68 @@ def _vm_rows_from_csv() -> list[list[Any]]:
     return out
 
 
-# The large tables, typed once by tools/gen_tables.py into data/derived/<table>.json (read ~5x faster).
-DERIVED_TABLES: dict[str, Callable[[], list[list[Any]]]] = {
-    "ec2_instance_types.csv": _ec2_rows_from_csv,
-    "azure_vm_sizes.csv": _vm_rows_from_csv,
+def source_digest(name: str) -> str:
+    """sha256 of ``data/<name>``."""
+    return hashlib.sha256((DATA / name).read_bytes()).hexdigest()
+
+
+def rules_digest() -> str:
+    """sha256 over the names and bytes of ``data/rules/*.yaml``, in name order."""
+    h = hashlib.sha256()
+    for path in sorted((DATA / "rules").glob("*.yaml")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def rule_items_from_yaml() -> list[list[Any]]:
+    """``[rule id, body]`` of every rule in ``data/rules/*.yaml``, files in name order (duplicates kept, so the
+    catalogue can refuse them)."""
+    from .yamlsource import load_documents
+
+    items: list[list[Any]] = []
+    for path in sorted((DATA / "rules").glob("*.yaml")):
+        for doc in load_documents(path.read_text(encoding="utf-8"), str(path)):
+            items += [[rid, body] for rid, body in (doc.data.get("rules") or {}).items()]
+    return items
+
+
+# Derived files (``data/derived/*.json``, written by tools/gen_tables.py): the typed rows of the large tables
+# and the rule catalogue, each with the sha256 of its sources. Reading one is ~5x faster than parsing the source.
+DERIVED: dict[str, tuple[Callable[[], str], Callable[[], list[list[Any]]]]] = {
+    "ec2_instance_types.json": (lambda: source_digest("ec2_instance_types.csv"), _ec2_rows_from_csv),
+    "azure_vm_sizes.json": (lambda: source_digest("azure_vm_sizes.csv"), _vm_rows_from_csv),
+    "rules.json": (rules_digest, rule_items_from_yaml),
 }
 
 
 def derived_path(name: str) -> Path:
-    """Where tools/gen_tables.py writes the typed rows of table ``name``."""
-    return DATA / "derived" / f"{name.rsplit('.', 1)[0]}.json"
+    """Where tools/gen_tables.py writes derived file ``name`` (a key of :data:`DERIVED`)."""
+    return DATA / "derived" / name
 
 
-def source_digest(name: str) -> str:
-    """sha256 of ``data/<name>``: a derived file is used only when it was generated from these bytes."""
-    return hashlib.sha256((DATA / name).read_bytes()).hexdigest()
-
-
-def typed_rows(name: str) -> list[list[Any]]:
-    """Typed rows of a large table: its derived file when that was generated from the current CSV (same
-    sha256), else parsed from the CSV (so a stale derived file costs speed, never correctness)."""
+def derived_rows(name: str) -> list[list[Any]]:
+    """The rows of derived file ``name`` when it was generated from the current sources (same sha256), else
+    built from the sources (so a stale derived file costs speed, never correctness)."""
+    digest, build = DERIVED[name]
     try:
         derived = json.loads(derived_path(name).read_text(encoding="utf-8"))
-        if derived.get("sha256") == source_digest(name):
+        if derived.get("sha256") == digest():
             return derived["rows"]
     except (OSError, ValueError):
         pass
-    return DERIVED_TABLES[name]()
+    return build()
 
 
 @lru_cache(maxsize=1)
 def ec2_types() -> dict[str, Ec2Type]:
     """All EC2 instance types by name (``data/ec2_instance_types.csv``)."""
-    return {row[0]: Ec2Type(*row) for row in typed_rows("ec2_instance_types.csv")}
+    return {row[0]: Ec2Type(*row) for row in derived_rows("ec2_instance_types.json")}
 
 
 @lru_cache(maxsize=1)
 def vm_sizes() -> dict[str, VmSize]:
     """All Azure VM sizes by name (``data/azure_vm_sizes.csv``; see :func:`_vm_rows_from_csv`)."""
-    return {row[0]: VmSize(*row) for row in typed_rows("azure_vm_sizes.csv")}
+    return {row[0]: VmSize(*row) for row in derived_rows("azure_vm_sizes.json")}
 
 
 @lru_cache(maxsize=1)
