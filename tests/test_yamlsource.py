@@ -278,3 +278,36 @@ def test_source_doc_error_is_located():
 ])
 def test_field_path(path, text):
     assert field_path(path) == text
+
+
+@pytest.mark.parametrize("text, line", [
+    ("a: 1\nb: *nope\n", 2),
+    ("a: &a [1, *a]\n", 1),  # an anchor is complete only at its end: no recursive structures
+])
+def test_alias_without_a_complete_anchor_is_an_error_naming_the_line(text, line):
+    with pytest.raises(InputError) as ei:
+        load(text, "alias.yaml")
+    assert ei.value.line == line and "names no complete anchor" in ei.value.message
+
+
+def test_collector_pause_restores_the_previous_state():
+    import gc
+
+    from translators.gcpause import gc_paused
+
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        with gc_paused():
+            assert not gc.isenabled()
+            with gc_paused():
+                assert not gc.isenabled()
+            assert not gc.isenabled()  # only the outermost block re-enables
+        assert gc.isenabled()
+        gc.disable()
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # a collector that was off stays off
+    finally:
+        gc.unfreeze()
+        (gc.enable if was else gc.disable)()
