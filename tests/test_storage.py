@@ -13,7 +13,7 @@ import yaml
 from translators.findings import catalogue
 from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests, split_objects
 from translators.refdata import DATA
-from translators.storage import (STORAGE_TRANSLATORS, INDEX_KEY, index_storage, prepare_storage,
+from translators.storage import (STORAGE_TRANSLATORS, INDEX_KEY, index_storage, prepare as prepare_storage,
                                  quantity_gib, storage_class_mapping, velero_storage_class_configmap)
 from translators.storage_disk import DES_PLACEHOLDER, azure_zone
 from translators.yamlsource import load_documents

@@ -67,6 +67,14 @@ def ingress_classes(objects: Iterable[K8sObject]) -> dict[str, str]:
             if o.kind == "IngressClass" and isinstance(o.obj.get("spec"), dict)}
 
 
+def prepare(objects: Iterable[K8sObject], ctx: WorkloadContext) -> None:
+    """Store :func:`ingress_classes` of the estate in ``ctx.options["ingressClasses"]`` and the names of the AWS
+    Load Balancer Controller's classes in ``ctx.ingress_classes``."""
+    classes = ingress_classes(objects)
+    ctx.options["ingressClasses"] = classes
+    ctx.ingress_classes = {n for n, c in classes.items() if c == ALB_CONTROLLER}
+
+
 def _annotations(obj: dict[str, Any]) -> dict[str, str]:
     md = obj.get("metadata")
     anns = md.get("annotations") if isinstance(md, dict) else None

@@ -18,7 +18,7 @@ Translators (contract in :mod:`translators.k8s`), in :data:`STORAGE_TRANSLATORS`
 
 Cross-object knowledge (which classes are translated and of which family, dropped
 volumes and snapshot contents, the smallest claim per class in GiB) lives in a
-JSON-safe index at ``ctx.options["storageIndex"]``. Call :func:`prepare_storage` with
+JSON-safe index at ``ctx.options["storageIndex"]``. Call :func:`prepare` with
 every input object before translating so results do not depend on input order;
 without it the index fills in as StorageClasses and PersistentVolumes go by.
 """
@@ -108,7 +108,7 @@ def index_storage(objects: Iterable[K8sObject]) -> dict[str, Any]:
     return idx
 
 
-def prepare_storage(objects: Iterable[K8sObject], ctx: WorkloadContext) -> None:
+def prepare(objects: Iterable[K8sObject], ctx: WorkloadContext) -> None:
     """Store :func:`index_storage` of all input objects in ``ctx.options["storageIndex"]``."""
     ctx.options[INDEX_KEY] = index_storage(objects)
 

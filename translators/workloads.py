@@ -123,14 +123,7 @@ def _prepare(mods: list[tuple[Any, list[Callable]]], objects: list[K8sObject], c
     identities = None
     # identity planning runs last: it needs to know what the other concerns drop
     for mod, _ in sorted(mods, key=lambda m: m[0].__name__ == "translators.identity"):
-        name = mod.__name__
-        if name == "translators.storage":
-            mod.prepare_storage(objects, ctx)
-        elif name == "translators.ingress":
-            classes = mod.ingress_classes(objects)
-            ctx.options["ingressClasses"] = classes
-            ctx.ingress_classes = {n for n, c in classes.items() if c == mod.ALB_CONTROLLER}
-        elif name == "translators.identity":
+        if mod.__name__ == "translators.identity":  # needs the ClusterConfig and reports findings
             identities = mod.plan_identities(cfg, objects, ctx, findings)
         elif hasattr(mod, "prepare"):
             mod.prepare(objects, ctx)
