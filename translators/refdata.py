@@ -19,30 +19,31 @@ from collections.abc import Callable
 DATA = Path(__file__).parent / "data"
 
 
-def read_table(name: str) -> list[dict[str, str]]:
-    """Rows of ``data/<name>`` as dicts (``#`` comment lines skipped; ``.tsv`` is tab-separated)."""
-    path = DATA / name
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = csv.reader((ln for ln in fh if not ln.startswith("#")),
-                          delimiter="\t" if name.endswith(".tsv") else ",")
-        header = next(rows, [])
+def _rows(name: str) -> tuple[list[str], list[list[str]]]:
+    """``(header, rows)`` of ``data/<name>``: ``#`` comment lines and blank lines skipped, short rows padded with
+    ``""``; ``.tsv`` is tab-separated."""
+    with (DATA / name).open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader((ln for ln in fh if not ln.startswith("#")), delimiter="\t" if name.endswith(".tsv") else ",")
+        header = next(reader, [])
         width = len(header)
-        # as csv.DictReader: short rows padded with "" (DictReader: None), blank lines skipped
-        return [dict(zip(header, r + [""] * (width - len(r)))) for r in rows if r]
+        return header, [r if len(r) >= width else r + [""] * (width - len(r)) for r in reader if r]
+
+
+def read_table(name: str) -> list[dict[str, str]]:
+    """Rows of ``data/<name>`` as dicts (see :func:`_rows`)."""
+    header, rows = _rows(name)
+    return [dict(zip(header, r)) for r in rows]
 
 
 def read_columns(name: str, *columns: str) -> list[tuple[str, ...]]:
     """``columns`` of every row of ``data/<name>``, as tuples (for the large tables: no dict per row).
 
     Raises:
-        KeyError: a column is not in the table's header.
+        ValueError: a column is not in the table's header.
     """
-    with (DATA / name).open(encoding="utf-8", newline="") as fh:
-        rows = csv.reader((ln for ln in fh if not ln.startswith("#")), delimiter="\t" if name.endswith(".tsv") else ",")
-        header = {c: i for i, c in enumerate(next(rows, []))}
-        pick = itemgetter(*[header[c] for c in columns])
-        width = len(header)
-        return [pick(r if len(r) >= width else r + [""] * (width - len(r))) for r in rows if r]
+    header, rows = _rows(name)
+    pick = itemgetter(*[header.index(c) for c in columns])
+    return [pick(r) for r in rows]
 
 
 @lru_cache(maxsize=1)
