@@ -292,8 +292,7 @@ def _vpc_cni_component(obj: K8sObject) -> bool:
 def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Workload images in ECR → ACR, public images (optionally mirrored), ECR pull secrets removed.
 
-    The manifest is read first and copied only when an image or a pull secret changes (or a finding
-    makes it a passthrough).
+    The manifest is read first and copied only when an image or a pull secret changes.
     """
     found = pod_template(obj.obj)
     if found is None:
@@ -341,16 +340,14 @@ def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translati
     if not (edits or concern or has_pull_secrets) or _vpc_cni_component(obj):
         return None
     removed = _ecr_pull_secrets(obj, pod_spec, ctx, _all_ecr(obj.obj)) if has_pull_secrets else []
-    if not (edits or concern or removed):
-        return None
+    if not (edits or removed):
+        return Translation("passthrough", [obj.obj], findings) if concern else None
     new = obj.copy()
     for path, image, target in edits:
         get_path(new, path)["image"] = target
         ctx.options.setdefault(PLAN_KEY, {})[image] = target
     _drop_pull_secrets(obj, get_path(new, spec_path), removed, spec_path, findings)
-    if edits or removed:
-        return Translation("translated", [new], findings)
-    return Translation("passthrough", [new], findings)
+    return Translation("translated", [new], findings)
 
 
 def _ecr_pull_secrets(obj: K8sObject, spec: dict, ctx: WorkloadContext, all_ecr: bool) -> list[tuple[int, str, bool]]:
