@@ -68,9 +68,12 @@ def _host_pattern(host: str) -> Pattern | None:
     return next((p for p in _of_kind("host") if p.regex.fullmatch(host)), None)
 
 
-def scan_value(text: str) -> list[tuple[Pattern, str]]:
-    """``(pattern, matched text)`` for each AWS service a value names (one per pattern, in value order)."""
-    if len(text) <= _CACHED_VALUE_LEN:
+def scan_value(text: str, cache: bool = True) -> list[tuple[Pattern, str]]:
+    """``(pattern, matched text)`` for each AWS service a value names (one per pattern, in value order).
+
+    Short values are cached unless ``cache`` is false (Secret values: they must not stay in memory).
+    """
+    if cache and len(text) <= _CACHED_VALUE_LEN:
         return list(_scan_short(text))
     return _scan(text)
 

@@ -453,11 +453,16 @@ def translate_secret(obj: K8sObject, ctx: WorkloadContext) -> Translation | None
     """
     if not is_secret_manifest(obj.obj):
         return None
-    new = obj.copy()
-    annotations = (new.get("metadata") or {}).get("annotations")
-    stripped = isinstance(annotations, dict) and annotations.pop(LAST_APPLIED, None) is not None
-    if stripped and not annotations:
-        del new["metadata"]["annotations"]
+    annotations = obj.metadata.get("annotations")
+    stripped = isinstance(annotations, dict) and annotations.get(LAST_APPLIED) is not None
+    new = obj.obj
+    if stripped:
+        new, md = obj.edit("metadata")
+        kept = {k: v for k, v in annotations.items() if k != LAST_APPLIED}
+        if kept:
+            md["annotations"] = kept
+        else:
+            del md["annotations"]
     outcome = "translated" if stripped else "passthrough"
     values: dict[str, str] = {}
     for field_, b64 in (("data", True), ("stringData", False)):
@@ -481,7 +486,7 @@ def translate_secret(obj: K8sObject, ctx: WorkloadContext) -> Translation | None
     for k in keys:
         if k in creds:
             continue
-        services = sorted({p.aws for p, _ in scan_value(values[k])})
+        services = sorted({p.aws for p, _ in scan_value(values[k], cache=False)})  # never cache a secret
         if services:
             add_finding(findings, "SEC-012", f"{obj.ref()} key {k} names {', '.join(services)}", obj)
     return Translation(outcome, [new], findings)
