@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import csv
+import gc
 import textwrap
+import weakref
 
 import kubernetes_validate
 import pytest
@@ -57,6 +59,28 @@ def test_unknown_aws_custom_resource_is_dropped_with_a_finding():
     assert f.file == "in.yaml" and f.line == 2 and "Widget/shop/w" in f.message
 
 
+def test_the_plan_does_not_keep_the_parsed_documents_alive():
+    # results name their object by file and line: holding the objects would pin every document's line tree
+    objects = objs("""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: a, namespace: x}
+        data: {k: "1"}
+        ---
+        apiVersion: example.com/v1
+        kind: Widget
+        metadata: {name: w, namespace: x}
+        """)
+    docs = [weakref.ref(o.doc) for o in objects]
+    plan = translate_workloads(objects, ctx())
+    assert [(r.file, r.line, r.outcome) for r in plan.results] == [("in.yaml", 2, "passthrough"),
+                                                                   ("in.yaml", 7, "passthrough")]
+    del objects
+    gc.collect()
+    assert [d() for d in docs] == [None, None]
+    assert plan.objects[0]["data"] == {"k": "1"}
+
+
 def test_conflicting_duplicates_keep_the_first_and_report():
     plan = translate_workloads(objs("""
         apiVersion: v1
@@ -96,16 +120,18 @@ def test_corpus_manifest_file(rel):
         return
     plan = translate_workloads(objects, ctx())
     assert sum(plan.counts.values()) == len(objects)
-    for r in plan.results:
+    assert len(plan.results) == len(objects)
+    for o, r in zip(objects, plan.results):
+        assert (r.file, r.line) == (o.file, o.line())
         if r.outcome == "dropped":
-            assert r.findings, f"{r.source.ref()} dropped without a finding"
+            assert r.findings, f"{o.ref()} dropped without a finding"
     # translation never turns a valid object into an invalid one (corpus files also hold kustomize patches,
     # which are partial objects on input already)
-    for r in plan.results:
-        if r.outcome == "dropped" or not _valid(r.source.obj):
+    for src, r in zip(objects, plan.results):
+        if r.outcome == "dropped" or not _valid(src.obj):
             continue
         for o in r.objects:
-            assert _valid(o) is not False, f"{r.source.ref()} -> {o.get('kind')} {o.get('metadata')} is invalid"
+            assert _valid(o) is not False, f"{src.ref()} -> {o.get('kind')} {o.get('metadata')} is invalid"
 
 
 def _valid(manifest) -> bool | None:
@@ -164,7 +190,7 @@ def test_translators_claim_only_their_declared_kinds(estate, tmp_path):
         objects, cfg = load_manifests([gen["manifests"]]), load_cluster_config(str(gen["cluster_config"]))
     context = ctx()
     plan = translate_workloads(objects, context, cfg)
-    emitted = [K8sObject(r.source.doc, o, r.source.base_path) for r in plan.results for o in r.objects]
+    emitted = [K8sObject(src.doc, o, src.base_path) for src, r in zip(objects, plan.results) for o in r.objects]
     declared = _declared_translators()
     assert len(declared) >= 25
     checked = 0

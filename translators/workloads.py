@@ -52,9 +52,14 @@ FIRST_KINDS = ("Namespace", "CustomResourceDefinition")
 
 @dataclass
 class ObjectResult:
-    """The outcome for one input object: ``objects`` are what is emitted for it."""
+    """The outcome for one input object: ``objects`` are what is emitted for it.
 
-    source: K8sObject
+    The object is named by where it was read (``file``, 1-based ``line``), not held: a plan that held every
+    input object would keep every parsed document and its line tree alive (~40 MB at 10,000 objects).
+    """
+
+    file: str
+    line: int
     outcome: str
     objects: list[dict[str, Any]]
     findings: list[Finding]
@@ -65,7 +70,8 @@ class WorkloadPlan:
     """Translated manifests plus accounting.
 
     Attributes:
-        results: one :class:`ObjectResult` per input object, in input order.
+        results: one :class:`ObjectResult` per input object, in input order (``results[i]`` is for ``objects[i]``
+            of the input given to :func:`translate_workloads`).
         objects: every emitted object, Namespaces and CRDs first, duplicates merged. Objects that
             pass through unchanged are the input manifests themselves (not copies): read-only.
         findings: all findings of the manifests translation.
@@ -152,7 +158,7 @@ def _chain(obj: K8sObject, chain: list[tuple[Callable, frozenset[str] | None]], 
         claimed = True
         found += result.findings
         if result.outcome == "dropped":
-            return ObjectResult(obj, "dropped", [], found)
+            return ObjectResult(obj.file, obj.line(), "dropped", [], found)
         if result.outcome == "translated":
             outcome = "translated"
             if result.objects:
@@ -163,9 +169,9 @@ def _chain(obj: K8sObject, chain: list[tuple[Callable, frozenset[str] | None]], 
     if not claimed and _is_aws_only(obj):
         found.append(finding("INP-003", f"{obj.ref()} ({obj.api_version}) is an AWS-only resource with no "
                                         "AKS translation", obj.file, obj.line()))
-        return ObjectResult(obj, "dropped", [], found)
+        return ObjectResult(obj.file, obj.line(), "dropped", [], found)
     # unchanged objects are emitted as read (no copy): the plan is read-only from here on
-    return ObjectResult(obj, outcome, [current.obj, *extra], found)
+    return ObjectResult(obj.file, obj.line(), outcome, [current.obj, *extra], found)
 
 
 def _identity(o: dict[str, Any]) -> tuple:
@@ -176,7 +182,7 @@ def _identity(o: dict[str, Any]) -> tuple:
 def _origin(o: dict[str, Any], results: list[ObjectResult]) -> tuple[str, int | None]:
     for r in results:
         if any(x is o for x in r.objects):
-            return r.source.file, r.source.line()
+            return r.file, r.line
     return "", None
 
 
@@ -211,8 +217,8 @@ def translate_workloads(objects: list[K8sObject], ctx: WorkloadContext, cfg: Any
     if identities is not None:
         from .identity import drop_service_accounts
 
-        dropped = {(r.source.namespace or "default", r.source.name) for r in results
-                   if r.outcome == "dropped" and r.source.kind == "ServiceAccount" and not r.source.group}
+        dropped = {(o.namespace or "default", o.name) for o, r in zip(objects, results)
+                   if r.outcome == "dropped" and o.kind == "ServiceAccount" and not o.group}
         drop_service_accounts(identities, dropped, ctx)
         created = _with_namespaces(list(identities.service_accounts), objects)
     emitted: list[dict[str, Any]] = []
