@@ -109,6 +109,27 @@ def test_merge_keys_are_resolved_and_earlier_explicit_keys_win():
     assert doc.data["child"] == {"x": 1, "y": 3}
 
 
+def test_merged_keys_keep_the_lines_where_they_are_written():
+    (doc,) = load("""\
+        a: &a
+          x: 1
+          deep: {k: v}
+        b: &b
+          z: [1, 2]
+        one:
+          <<: *a
+          y: 3
+        many:
+          <<: [*a, *b]
+        """)
+    assert doc.data["many"] == {"x": 1, "deep": {"k": "v"}, "z": [1, 2]}
+    assert [doc.line_of("one", k) for k in ("x", "deep", "y")] == [2, 3, 8]
+    assert doc.line_of("one", "deep", "k") == 3
+    assert [doc.line_of("many", k) for k in ("x", "deep", "z")] == [2, 3, 5]
+    assert doc.line_of("many", "z", 1) == 5
+    assert doc.line_of("one", "x", "below-a-scalar") == 2
+
+
 def test_explicit_key_after_merge_overrides_merged_key():
     (doc,) = load("""\
         base: &b {x: 1, y: 2}

@@ -38,6 +38,14 @@ MAX_NODES = 1_000_000
 MAX_DEPTH = 200
 
 
+Lines = int | tuple[int, dict]  # a line-tree entry: a scalar's line, or (line, children) of a mapping/sequence
+
+
+def _children(entry: Lines | None) -> dict | None:
+    """The children of a line-tree entry (``None`` for a scalar or a missing entry)."""
+    return entry[1] if entry.__class__ is tuple else None  # type: ignore[index]
+
+
 @dataclass
 class SourceDoc:
     """One YAML document with its origin.
@@ -46,16 +54,16 @@ class SourceDoc:
         file: path as given by the user.
         index: 0-based position of the document in its file.
         data: the document as plain dict/list/str/int/float/bool/None.
-        lines: 1-based line of every mapping key and sequence item, as a tree: ``{key or index:
-            (line, children or None)}`` (memory per node independent of its depth; read it with
-            :meth:`line_of`).
+        lines: 1-based line of every mapping key and sequence item, as a tree: ``{key or index: line}``
+            for a scalar, ``{key or index: (line, children)}`` for a mapping or sequence (memory per node
+            independent of its depth, and no tuple per scalar; read it with :meth:`line_of`).
         start_line: 1-based line where the document starts.
     """
 
     file: str
     index: int
     data: Any
-    lines: dict[Any, tuple[int, dict | None]] = field(default_factory=dict)
+    lines: dict[Any, Lines] = field(default_factory=dict)
     start_line: int = 1
 
     def line_of(self, *path: Any) -> int:
@@ -65,6 +73,8 @@ class SourceDoc:
             entry = level.get(part) if level else None
             if entry is None:
                 break
+            if entry.__class__ is int:  # a scalar: nothing below it
+                return entry
             line, level = entry
         return line
 
@@ -138,7 +148,7 @@ class _Frame:
 
     def __init__(self, is_map: bool, anchor: str | None, line: int, start_count: int) -> None:
         self.value: Any = {} if is_map else []
-        self.lines: dict[Any, tuple[int, dict | None]] = {}
+        self.lines: dict[Any, Lines] = {}
         self.is_map, self.anchor, self.line, self.start_count = is_map, anchor, line, start_count
         self.key: Any = _NO_KEY
         self.key_line = 0
@@ -259,7 +269,8 @@ class _Builder:
                 continue
             key = top.key
             if not top.is_map:
-                top.lines[len(top.value)] = (line or ev.start_mark.line + 1, sub)
+                line = line or ev.start_mark.line + 1
+                top.lines[len(top.value)] = line if sub is None else (line, sub)
                 top.value.append(value)
             elif key is _NO_KEY:
                 line = line or ev.start_mark.line + 1
@@ -275,12 +286,12 @@ class _Builder:
                 if isinstance(value, dict):
                     top.merges.append((value, sub))
                 elif isinstance(value, list):
-                    top.merges += [(m, (sub or {}).get(i, (0, None))[1]) for i, m in enumerate(value)
+                    top.merges += [(m, _children((sub or {}).get(i))) for i, m in enumerate(value)
                                    if isinstance(m, dict)]
                 top.key = _NO_KEY
             else:
                 top.value[key] = value
-                top.lines[key] = (top.key_line, sub)
+                top.lines[key] = top.key_line if sub is None else (top.key_line, sub)
                 top.key = _NO_KEY
 
 
