@@ -17,7 +17,8 @@ from translators.identity import (AUDIENCE, CREDENTIAL_NAME, IDENTITY_NAME, IDEN
                                   MAX_FEDERATED, IdentityPlan, client_id_placeholder, plan_identities)
 from translators.k8s import K8sObject, WorkloadContext, load_manifests, split_objects
 from translators.refdata import builtin_roles
-from translators.secrets import MIGRATION_KEY, SECRETS_TRANSLATORS, prepare
+from translators.secrets import SECRETS_TRANSLATORS, prepare
+from translators.secrets_index import MIGRATION_KEY
 from translators.yamlsource import load_documents
 
 from conftest import CORPUS  # noqa: E402

@@ -16,8 +16,9 @@ from translators.findings import Findings, catalogue
 from translators.identity import plan_identities
 from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests
 from translators.refdata import DATA
-from translators.secrets import (INDEX_KEY, KV_SECRET_NAME, MIGRATION_KEY, SECRETS_TRANSLATORS, aws_secret_id,
-                                 index_secrets, is_secret_manifest, kv_secret_name, migration_command, prepare)
+from translators.secrets import SECRETS_TRANSLATORS, is_secret_manifest, prepare
+from translators.secrets_index import (INDEX_KEY, KV_SECRET_NAME, MIGRATION_KEY, aws_secret_id, index_secrets,
+                                       kv_secret_name, migration_command)
 
 from conftest import CORPUS  # noqa: E402
 
@@ -397,10 +398,10 @@ def test_objects_array_matches_yaml_dump(value):
 
 
 def test_migration_plan_sorted_and_first_entry_per_name_kept():
-    from translators.secrets import _migrate
+    from translators.secrets_index import add_migration
 
     ctx = WorkloadContext(key_vault_name=KV)
     for kv, aws in [("b", "b1"), ("A", "a1"), ("a", "a2"), ("B", "b2"), ("b", "b3"), ("c", "c1"), ("A", "a3")]:
-        _migrate(ctx, kv, "secretsmanager", aws)
+        add_migration(ctx, kv, "secretsmanager", aws)
     assert [(m["keyVaultName"], m["awsName"]) for m in ctx.options[MIGRATION_KEY]] == \
         [("A", "a1"), ("a", "a2"), ("b", "b1"), ("B", "b2"), ("c", "c1")]

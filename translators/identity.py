@@ -161,7 +161,7 @@ def plan_identities(cfg: ClusterConfig | None, objects: list[K8sObject], ctx: Wo
             secrets index (``ctx.options["secretsIndex"]``, with each class's identity) out.
         findings: receives identity findings (IDN-*, SEC-015, SEC-006).
     """
-    from .secrets import INDEX_KEY, index_secrets
+    from .secrets_index import INDEX_KEY, index_secrets
 
     to_create: list[tuple[str, str, dict]] = []
     bindings = eksctl_bindings(cfg, ctx, findings, to_create) if cfg is not None else []
