@@ -4,7 +4,6 @@ from __future__ import annotations
 import base64
 import json
 import textwrap
-from pathlib import Path
 
 import pytest
 from helpers import load, first_result, corpus_objects
@@ -14,12 +13,11 @@ from translators.findings import catalogue
 from translators.k8s import K8sObject, Translation, WorkloadContext
 from translators.network import NETWORK_TRANSLATORS, aws_network_object
 from translators.podspec import containers
-from translators.registry import (INDEX_KEY, PLAN_KEY, REGISTRY_TRANSLATORS, ImageRef, docker_config_hosts, ecr_host,
-                                  image_copy_plan, index_registry, parse_image, prepare, rewrite_image,
-                                  velero_image_configmap)
+from translators.registry import INDEX_KEY, PLAN_KEY, REGISTRY_TRANSLATORS, docker_config_hosts, index_registry, prepare
+from translators.registry_images import (ImageRef, ecr_host, image_copy_plan, parse_image, rewrite_image,
+                                         velero_image_configmap)
 
 
-SRC = Path(__file__).resolve().parents[1] / "translators"
 ACR = "acrshop1a2b.azurecr.io"
 ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 

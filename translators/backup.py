@@ -58,6 +58,19 @@ def velero_settings(ctx: WorkloadContext) -> dict[str, str]:
                            for k, v in (ctx.options.get("velero") or {}).items()}}
 
 
+def velero_plugin_configmap(name: str, plugin: str, data: dict[str, str]) -> dict[str, Any]:
+    """A ConfigMap configuring one of Velero's restore item action plugins in namespace ``velero``: labels
+    ``velero.io/plugin-config`` and ``velero.io/<plugin>: RestoreItemAction`` (velero.io docs, restore reference:
+    "Changing PV/PVC Storage Classes", "Changing image repositories"), with ``data`` as given."""
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": name, "namespace": "velero",
+                     "labels": {"velero.io/plugin-config": "", f"velero.io/{plugin}": "RestoreItemAction"}},
+        "data": data,
+    }
+
+
 def container_name(bucket: str) -> str:
     """An S3 bucket name as an Azure blob container name (3-63 of ``a-z0-9-``, no leading, trailing or
     doubled hyphens): ``Prod.Velero_Backups`` → ``prod-velero-backups``."""

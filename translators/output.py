@@ -51,7 +51,7 @@ def migration_artefacts(plan: AksPlan) -> dict[str, str]:
     wl = plan.workloads
     if wl is None:
         return {}
-    from .registry import image_copy_plan, velero_image_configmap
+    from .registry_images import image_copy_plan, velero_image_configmap
     from .storage import storage_class_mapping, velero_storage_class_configmap
 
     opts = wl.context.options

@@ -28,6 +28,7 @@ import re
 from typing import Any
 from collections.abc import Iterable
 
+from .backup import velero_plugin_configmap
 from .findings import Findings
 from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index, handles
 from .storage_disk import AZURE_DISK_DRIVER, translate_ebs_attributes_class, translate_ebs_class
@@ -293,16 +294,8 @@ def velero_storage_class_configmap(mapping: dict[str, str]) -> dict[str, Any]:
     StatefulSet templates) from each key to its value. Names are kept by this tool, so
     ``data`` is normally empty; the ConfigMap is harmless either way.
     """
-    return {
-        "apiVersion": "v1",
-        "kind": "ConfigMap",
-        "metadata": {
-            "name": VELERO_CONFIGMAP_NAME,
-            "namespace": "velero",
-            "labels": {"velero.io/plugin-config": "", "velero.io/change-storage-class": "RestoreItemAction"},
-        },
-        "data": {old: new for old, new in sorted(mapping.items()) if old != new},
-    }
+    return velero_plugin_configmap(VELERO_CONFIGMAP_NAME, "change-storage-class",
+                                   {old: new for old, new in sorted(mapping.items()) if old != new})
 
 
 STORAGE_TRANSLATORS: list[Translator] = [
