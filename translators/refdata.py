@@ -10,10 +10,9 @@ import hashlib
 import json
 import re
 from operator import itemgetter
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from collections.abc import Callable
 
 DATA = Path(__file__).parent / "data"
@@ -52,9 +51,12 @@ def eksctl_schema() -> dict[str, Any]:
     return json.loads((DATA / "eksctl_schema.json").read_text(encoding="utf-8"))
 
 
-@dataclass(frozen=True)
-class Ec2Type:
-    """An EC2 instance type. ``memory_gib`` in GiB; ``gpu_name`` lowercase (``t4``, ``a100``) or ``""``."""
+class Ec2Type(NamedTuple):
+    """An EC2 instance type. ``memory_gib`` in GiB; ``gpu_name`` lowercase (``t4``, ``a100``) or ``""``.
+
+    Immutable; a NamedTuple rather than a frozen dataclass because ~900 are built per run (about 5× faster to
+    build).
+    """
 
     name: str
     family: str
@@ -69,9 +71,9 @@ class Ec2Type:
     eni_max_pods: int | None
 
 
-@dataclass(frozen=True)
-class VmSize:
-    """An Azure VM size. ``series`` is the size-name key (``Standard_D4s_v5`` → ``Dsv5``)."""
+class VmSize(NamedTuple):
+    """An Azure VM size. ``series`` is the size-name key (``Standard_D4s_v5`` → ``Dsv5``). Immutable (see
+    :class:`Ec2Type`)."""
 
     name: str
     series: str
