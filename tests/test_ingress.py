@@ -10,8 +10,8 @@ import pytest
 
 from translators.errors import InputError
 from translators.findings import catalogue
-from translators.ingress import (INGRESS_TRANSLATORS, alb_annotation_row, ingress_classes, is_alb_ingress,
-                                 translate_ingress)
+from translators.ingress import INGRESS_TRANSLATORS, ingress_classes, is_alb_ingress, translate_ingress
+from translators.ingress_alb import alb_annotation_row
 from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests, split_objects
 from translators.loadbalancer import SERVICE_TRANSLATORS
 from translators.yamlsource import load_documents
