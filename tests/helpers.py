@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import csv
+import re
 import textwrap
 from pathlib import Path
 
 from conftest import CORPUS
-from translators.k8s import K8sObject, split_objects
+from translators.k8s import K8sObject, Translation, WorkloadContext, split_objects
+from translators.refdata import DATA
 from translators.yamlsource import load_documents
+
+TRANSLATORS = Path(__file__).resolve().parents[1] / "translators"
 
 
 def load(text: str, file: str = "in.yaml") -> list[K8sObject]:
@@ -31,6 +35,25 @@ def first_result(translators, obj: K8sObject, ctx):
     return None
 
 
+def rules(res: Translation | None) -> list[str]:
+    """The rule ids of ``res``'s findings in order (none when nothing claimed the object)."""
+    return [f.rule_id for f in res.findings] if res else []
+
+
+def run(translators, source: str | list[K8sObject], ctx: WorkloadContext | None = None, prepare=None):
+    """Translate every object of ``source`` with the first of ``translators`` that claims it.
+
+    ``source`` is YAML text (read with :func:`load`) or objects already loaded; ``ctx`` defaults to a fresh
+    ``WorkloadContext(location="eastus")``; ``prepare(objects, ctx)`` (a module's whole-estate index) runs first
+    when given. Returns ``(ctx, [(obj, translation or None), ...])`` in input order.
+    """
+    ctx = ctx or WorkloadContext(location="eastus")
+    objs = load(source) if isinstance(source, str) else list(source)
+    if prepare is not None:
+        prepare(objs, ctx)
+    return ctx, [(o, first_result(translators, o, ctx)) for o in objs]
+
+
 def corpus_objects(*categories: str) -> list[K8sObject]:
     """Every object of the corpus files in ``categories``; files refused with an InputError are left out."""
     from translators.errors import InputError
@@ -45,3 +68,19 @@ def corpus_objects(*categories: str) -> list[K8sObject]:
         except InputError:
             continue
     return objs
+
+
+def emitted_rule_ids(prefix: str, sources: str, tables: str) -> set[str]:
+    """Rule ids ``PREFIX-nnn`` quoted in the translator modules matching ``sources`` or named in the reference-data
+    tables matching ``tables`` (both globs)."""
+    ids = {rid for f in TRANSLATORS.glob(sources) for rid in re.findall(rf'"({prefix}-\d{{3}})"', f.read_text())}
+    for table in DATA.glob(tables):
+        ids |= set(re.findall(rf"\b{prefix}-\d{{3}}\b", table.read_text()))
+    return ids
+
+
+def triggered_rule_ids(test_file: str, prefix: str) -> set[str]:
+    """Rule ids ``"PREFIX-nnn"`` quoted in ``test_file`` before its ``test_rule_catalogue_shape``: those its tests
+    trigger."""
+    text = Path(test_file).read_text().split("def test_rule_catalogue_shape")[0]
+    return set(re.findall(rf'"({prefix}-\d{{3}})"', text))

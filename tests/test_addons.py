@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import CORPUS
-from helpers import load, first_result
+from helpers import emitted_rule_ids, first_result, load, rules, run as run_translators, triggered_rule_ids
 from translators import addons
 from translators.addons import (ADDON_TRANSLATORS, INDEX_KEY, autoscaler_profile, detect_addon, index_addons,
                                 prepare)
@@ -25,22 +25,14 @@ SRC = Path(__file__).resolve().parents[1] / "translators"
 ADD_RULES = {rid for rid in catalogue() if rid.startswith("ADD-")}
 
 
-
-
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     return first_result(ADDON_TRANSLATORS, obj, ctx)
 
 
-def run(text: str, ctx: WorkloadContext | None = None, with_prepare: bool = True):
-    ctx = ctx or WorkloadContext(location="eastus", tenant_id="tenant-1")
-    objs = load(text)
-    if with_prepare:
-        prepare(objs, ctx)
-    return ctx, [(o, translate(o, ctx)) for o in objs]
-
-
-def rules(res: Translation | None) -> list[str]:
-    return [f.rule_id for f in res.findings] if res else []
+def run(source: str | list[K8sObject], ctx: WorkloadContext | None = None, with_prepare: bool = True):
+    """``helpers.run`` over the add-on translators; the default context carries a tenant id."""
+    return run_translators(ADDON_TRANSLATORS, source, ctx or WorkloadContext(location="eastus", tenant_id="tenant-1"),
+                           prepare if with_prepare else None)
 
 
 def workload(image: str, args: list[str] | None = None, name: str = "agent", kind: str = "Deployment",
@@ -478,20 +470,13 @@ def test_rule_catalogue_shape():
                              "identity")
 
 
-def _emitted_rule_ids() -> set[str]:
-    ids = {rid for f in SRC.glob("addons*.py") for rid in re.findall(r'"(ADD-\d{3})"', f.read_text())}
-    for table in DATA.glob("addons_*.csv"):
-        ids |= set(re.findall(r"\bADD-\d{3}\b", table.read_text()))
-    return ids
-
-
 def test_every_emitted_rule_is_catalogued_and_every_rule_is_emitted():
-    assert _emitted_rule_ids() == ADD_RULES
+    assert emitted_rule_ids("ADD", "addons*.py", "addons_*.csv") == ADD_RULES
 
 
 def test_every_rule_is_triggered_by_a_test():
-    text = Path(__file__).read_text().split("def test_rule_catalogue_shape")[0]
-    assert set(re.findall(r'"(ADD-\d{3})"', text)) >= ADD_RULES, ADD_RULES - set(re.findall(r'"(ADD-\d{3})"', text))
+    triggered = triggered_rule_ids(__file__, "ADD")
+    assert triggered >= ADD_RULES, ADD_RULES - triggered
 
 
 def test_data_tables_have_provenance_and_valid_regexes():
@@ -540,12 +525,9 @@ def validate_core(o: dict) -> None:
 
 
 def test_addons_corpus():
-    objs = load_corpus(corpus_files())
-    ctx = WorkloadContext(location="eastus")
-    prepare(objs, ctx)
+    _, pairs = run(load_corpus(corpus_files()), WorkloadContext(location="eastus"))
     seen: dict[str, int] = {}
-    for o in objs:
-        res = translate(o, ctx)
+    for o, res in pairs:
         if res is None:
             continue
         for f in res.findings:
@@ -560,11 +542,8 @@ def test_addons_corpus():
 
 
 def test_whole_corpus_never_raises():
-    objs = load_corpus(corpus_files(None))
-    ctx = WorkloadContext(location="eastus")
-    prepare(objs, ctx)
-    for o in objs:
-        res = translate(o, ctx)
+    _, pairs = run(load_corpus(corpus_files(None)), WorkloadContext(location="eastus"))
+    for _, res in pairs:
         assert res is None or res.outcome in ("translated", "passthrough", "dropped")
 
 

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import csv
 import json
-import textwrap
 
 import pytest
+from helpers import load
 
 from translators.appconfig import APPCONFIG_TRANSLATORS, match_name, patterns, scan_value, translate_app_config
 from translators.errors import InputError
 from translators.findings import catalogue
-from translators.k8s import K8sObject, WorkloadContext, load_manifests, split_objects
+from translators.k8s import K8sObject, WorkloadContext, load_manifests
 from translators.refdata import DATA
-from translators.yamlsource import load_documents
 
 from conftest import CORPUS  # noqa: E402
 
@@ -51,7 +50,7 @@ spec:
 
 
 def objs(text: str) -> list[K8sObject]:
-    return [o for d in load_documents(textwrap.dedent(text), "app.yaml") for o in split_objects(d)]
+    return load(text, "app.yaml")
 
 
 def test_workload_env():

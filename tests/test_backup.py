@@ -5,36 +5,23 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import load, first_result
+from helpers import emitted_rule_ids, load, rules, run as run_translators, triggered_rule_ids
 import yaml
 
 from test_addons import corpus_files, load_corpus, validate_core
 from translators.backup import (BACKUP_TRANSLATORS, INDEX_KEY, container_name, index_velero, prepare,
                                 velero_settings)
 from translators.findings import catalogue
-from translators.k8s import K8sObject, Translation, WorkloadContext
+from translators.k8s import K8sObject, WorkloadContext
 from translators.refdata import DATA
 
 SRC = Path(__file__).resolve().parents[1] / "translators"
 BAK_RULES = {rid for rid in catalogue() if rid.startswith("BAK-")}
 
 
-
-
-def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    return first_result(BACKUP_TRANSLATORS, obj, ctx)
-
-
-def run(text: str, ctx: WorkloadContext | None = None, with_prepare: bool = True):
-    ctx = ctx or WorkloadContext(location="eastus")
-    objs = load(text)
-    if with_prepare:
-        prepare(objs, ctx)
-    return ctx, [(o, translate(o, ctx)) for o in objs]
-
-
-def rules(res: Translation | None) -> list[str]:
-    return [f.rule_id for f in res.findings] if res else []
+def run(source: str | list[K8sObject], ctx: WorkloadContext | None = None, with_prepare: bool = True):
+    """``helpers.run`` over the Velero translators, with or without the whole-estate index."""
+    return run_translators(BACKUP_TRANSLATORS, source, ctx, prepare if with_prepare else None)
 
 
 @pytest.mark.parametrize("bucket,container", [
@@ -239,15 +226,12 @@ def test_rule_catalogue_shape():
 
 
 def test_every_emitted_rule_is_catalogued_and_every_rule_is_emitted():
-    ids = set(re.findall(r'"(BAK-\d{3})"', (SRC / "backup.py").read_text()))
-    for table in DATA.glob("backup_*.csv"):
-        ids |= set(re.findall(r"\bBAK-\d{3}\b", table.read_text()))
-    assert ids == BAK_RULES
+    assert emitted_rule_ids("BAK", "backup.py", "backup_*.csv") == BAK_RULES
 
 
 def test_every_rule_is_triggered_by_a_test():
-    text = Path(__file__).read_text().split("def test_rule_catalogue_shape")[0]
-    assert set(re.findall(r'"(BAK-\d{3})"', text)) >= BAK_RULES, BAK_RULES - set(re.findall(r'"(BAK-\d{3})"', text))
+    triggered = triggered_rule_ids(__file__, "BAK")
+    assert triggered >= BAK_RULES, BAK_RULES - triggered
 
 
 def test_data_tables_have_provenance():
@@ -261,12 +245,9 @@ def test_translator_does_not_import_pulumi():
 
 
 def test_backup_corpus():
-    objs = load_corpus(corpus_files())
-    ctx = WorkloadContext(location="eastus")
-    prepare(objs, ctx)
+    _, pairs = run(load_corpus(corpus_files()), WorkloadContext(location="eastus"))
     locations = 0
-    for o in objs:
-        res = translate(o, ctx)
+    for o, res in pairs:
         if o.group == "velero.io" and o.kind in ("BackupStorageLocation", "VolumeSnapshotLocation") and \
                 str(o.obj["spec"].get("provider")) in ("aws", "velero.io/aws"):
             locations += 1
@@ -281,9 +262,6 @@ def test_backup_corpus():
 
 
 def test_whole_corpus_never_raises():
-    objs = load_corpus(corpus_files(None))
-    ctx = WorkloadContext(location="eastus")
-    prepare(objs, ctx)
-    for o in objs:
-        res = translate(o, ctx)
+    _, pairs = run(load_corpus(corpus_files(None)), WorkloadContext(location="eastus"))
+    for _, res in pairs:
         assert res is None or res.outcome in ("translated", "passthrough", "dropped")

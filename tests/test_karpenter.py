@@ -5,12 +5,12 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import load, first_result
+from helpers import emitted_rule_ids, load, rules, run, triggered_rule_ids
 import yaml
 
 from test_addons import corpus_files, load_corpus, validate_core
 from translators.findings import catalogue
-from translators.k8s import K8sObject, Translation, WorkloadContext
+from translators.k8s import WorkloadContext
 from translators.karpenter import KARPENTER_TRANSLATORS
 from translators.karpenter_requirements import (azure_series, family_parts, map_requirements, size_cpus, sku_family,
                                                 sku_version)
@@ -25,20 +25,10 @@ AZURE_KEYS = {"aksnodeclass", "sku-name", "sku-family", "sku-version", "sku-cpu"
 IMAGE_FAMILIES = {"Ubuntu", "Ubuntu2204", "Ubuntu2404", "AzureLinux", "Windows2022", "Windows2025"}
 
 
-
-
-def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    return first_result(KARPENTER_TRANSLATORS, obj, ctx)
-
-
 def only(text: str, ctx: WorkloadContext | None = None):
-    ctx = ctx or WorkloadContext(location="eastus")
-    obj = load(text)[-1]
-    return ctx, obj, translate(obj, ctx)
-
-
-def rules(res: Translation | None) -> list[str]:
-    return [f.rule_id for f in res.findings] if res else []
+    """Translate only the last object of ``text``; returns ``(ctx, obj, translation)``."""
+    ctx, ((obj, res),) = run(KARPENTER_TRANSLATORS, load(text)[-1:], ctx)
+    return ctx, obj, res
 
 
 def check_nap(o: dict) -> None:
@@ -371,15 +361,12 @@ def test_rule_catalogue_shape():
 
 
 def test_every_emitted_rule_is_catalogued_and_every_rule_is_emitted():
-    ids = {rid for f in SRC.glob("karpenter*.py") for rid in re.findall(r'"(KAR-\d{3})"', f.read_text())}
-    for table in DATA.glob("karpenter_*.csv"):
-        ids |= set(re.findall(r"\bKAR-\d{3}\b", table.read_text()))
-    assert ids == KAR_RULES
+    assert emitted_rule_ids("KAR", "karpenter*.py", "karpenter_*.csv") == KAR_RULES
 
 
 def test_every_rule_is_triggered_by_a_test():
-    text = Path(__file__).read_text().split("def test_rule_catalogue_shape")[0]
-    assert set(re.findall(r'"(KAR-\d{3})"', text)) >= KAR_RULES, KAR_RULES - set(re.findall(r'"(KAR-\d{3})"', text))
+    triggered = triggered_rule_ids(__file__, "KAR")
+    assert triggered >= KAR_RULES, KAR_RULES - triggered
 
 
 def test_data_tables_have_provenance():
@@ -396,11 +383,9 @@ def test_translator_does_not_import_pulumi():
 
 
 def test_karpenter_corpus():
-    objs = load_corpus(corpus_files())
-    ctx = WorkloadContext(location="eastus")
+    ctx, pairs = run(KARPENTER_TRANSLATORS, load_corpus(corpus_files()), WorkloadContext(location="eastus"))
     counts = {"NodePool": 0, "EC2NodeClass": 0}
-    for o in objs:
-        res = translate(o, ctx)
+    for o, res in pairs:
         if (o.group, o.kind) in (("karpenter.sh", "NodePool"), ("karpenter.k8s.aws", "EC2NodeClass")):
             counts[o.kind] += 1
             assert res is not None and res.outcome == "translated", o.ref()
@@ -415,7 +400,6 @@ def test_karpenter_corpus():
 
 
 def test_whole_corpus_never_raises():
-    ctx = WorkloadContext(location="eastus")
-    for o in load_corpus(corpus_files(None)):
-        res = translate(o, ctx)
+    _, pairs = run(KARPENTER_TRANSLATORS, load_corpus(corpus_files(None)), WorkloadContext(location="eastus"))
+    for _, res in pairs:
         assert res is None or res.outcome in ("translated", "passthrough", "dropped")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import kubernetes_validate
 import pytest
-from helpers import load, first_result, corpus_objects as load_corpus_objects
+from helpers import load, first_result, corpus_objects as load_corpus_objects, rules, run as run_translators
 import yaml
 
 from translators.findings import catalogue
@@ -52,21 +52,15 @@ def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     return first_result(NETWORK_TRANSLATORS, obj, ctx)
 
 
-def run(text: str, groups: list[dict] | None = None, do_prepare: bool = True):
+def run(source: str | list[K8sObject], groups: list[dict] | None = None, do_prepare: bool = True):
+    """``helpers.run`` over the network translators in a fresh context holding ``groups`` (when given)."""
     ctx = WorkloadContext(options={"securityGroups": {"SecurityGroups": groups}} if groups is not None else {})
-    objs = load(text)
-    if do_prepare:
-        prepare(objs, ctx)
-    return ctx, [(o, translate(o, ctx)) for o in objs]
+    return run_translators(NETWORK_TRANSLATORS, source, ctx, prepare if do_prepare else None)
 
 
 def first(text: str, groups: list[dict] | None = None):
     ctx, pairs = run(text, groups)
     return (ctx, *pairs[0])
-
-
-def rules(res: Translation | None) -> list[str]:
-    return [f.rule_id for f in res.findings] if res else []
 
 
 def validate(policy: dict) -> dict:
@@ -405,10 +399,7 @@ def test_index_is_json_safe():
 def test_translation_leaves_the_input_alone():
     objs = load(SA_TEXT)
     before = copy.deepcopy([o.obj for o in objs])
-    ctx = WorkloadContext()
-    prepare(objs, ctx)
-    for o in objs:
-        translate(o, ctx)
+    run(objs)
     assert [o.obj for o in objs] == before
 
 
@@ -437,11 +428,9 @@ def test_corpus(with_groups):
                  [perm("-1", cidrs=["0.0.0.0/0"])])
               for o in objs if o.kind == "SecurityGroupPolicy"
               for g in o.obj["spec"]["securityGroups"]["groupIds"]]
-    ctx = WorkloadContext(options={"securityGroups": {"SecurityGroups": groups}} if with_groups else {})
-    prepare(objs, ctx)
+    _, pairs = run(objs, groups if with_groups else None)
     policies = dropped = 0
-    for o in objs:
-        res = translate(o, ctx)
+    for o, res in pairs:
         if res is None:
             continue
         assert {f.rule_id for f in res.findings} <= NETWORK_RULES

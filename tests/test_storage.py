@@ -1,42 +1,27 @@
 """Storage translators: EBS/EFS/FSx/S3 → Azure Disk / Azure Files / Blob (translators/storage*.py)."""
 from __future__ import annotations
 
-import csv
 import re
 import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import first_result
+from helpers import corpus_paths, run as run_translators, triggered_rule_ids
 import yaml
 
 from translators.findings import catalogue
-from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests, split_objects
+from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests
 from translators.refdata import DATA
 from translators.storage import (STORAGE_TRANSLATORS, INDEX_KEY, index_storage, prepare as prepare_storage,
                                  quantity_gib, storage_class_mapping, velero_storage_class_configmap)
 from translators.storage_disk import DES_PLACEHOLDER, azure_zone
-from translators.yamlsource import load_documents
 
-from conftest import CORPUS  # noqa: E402
 SRC = Path(__file__).resolve().parents[1] / "translators"
 
 
-def load(text: str, file: str = "in.yaml") -> list[K8sObject]:
-    return [o for d in load_documents(textwrap.dedent(text), file) for o in split_objects(d)]
-
-
-def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    return first_result(STORAGE_TRANSLATORS, obj, ctx)
-
-
-def run(text: str, ctx: WorkloadContext | None = None, prepare: bool = True):
-    """Translate every object of ``text``; returns ``(ctx, [(obj, translation), ...])``."""
-    ctx = ctx or WorkloadContext(location="eastus")
-    objs = load(text)
-    if prepare:
-        prepare_storage(objs, ctx)
-    return ctx, [(o, translate(o, ctx)) for o in objs]
+def run(source: str | list[K8sObject], ctx: WorkloadContext | None = None, prepare: bool = True):
+    """Translate every object of ``source``; returns ``(ctx, [(obj, translation), ...])``."""
+    return run_translators(STORAGE_TRANSLATORS, source, ctx, prepare_storage if prepare else None)
 
 
 def only(text: str, ctx: WorkloadContext | None = None, prepare: bool = True):
@@ -645,8 +630,7 @@ def test_every_emitted_rule_is_catalogued():
 
 
 def test_every_rule_is_triggered_by_a_test():
-    text = Path(__file__).read_text()
-    triggered = set(re.findall(r'"(STO-\d{3})"', text.split("def test_rule_catalogue_shape")[0]))
+    triggered = triggered_rule_ids(__file__, "STO")
     assert triggered >= STORAGE_RULES, STORAGE_RULES - triggered
 
 
@@ -669,20 +653,12 @@ AWS_DRIVERS = ("ebs.csi.aws.com", "kubernetes.io/aws-ebs", "efs.csi.aws.com", "f
                "fsx.openzfs.csi.aws.com", "s3.csi.aws.com")
 
 
-def _storage_corpus() -> list[Path]:
-    with (CORPUS / "PROVENANCE.tsv").open(newline="") as fh:
-        return [CORPUS / r["path"] for r in csv.DictReader(fh, delimiter="\t") if r["category"] == "storage"]
-
-
 def test_storage_corpus():
-    files = _storage_corpus()
+    files = corpus_paths("storage")
     assert files and all(f.suffix in (".yaml", ".yml") for f in files)
-    objs = load_manifests(files)
-    ctx = WorkloadContext(location="eastus")
-    prepare_storage(objs, ctx)
+    _, pairs = run(load_manifests(files), WorkloadContext(location="eastus"))
     seen = 0
-    for o in objs:
-        res = translate(o, ctx)
+    for o, res in pairs:
         spec = o.obj.get("spec") or {}
         driver = (o.obj.get("provisioner") or o.obj.get("driver") or
                   (spec.get("csi") or {}).get("driver") or ("kubernetes.io/aws-ebs" if "awsElasticBlockStore" in spec
