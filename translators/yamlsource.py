@@ -43,7 +43,7 @@ Lines = int | tuple[int, dict]  # a line-tree entry: a scalar's line, or (line, 
 
 def _children(entry: Lines | None) -> dict | None:
     """The children of a line-tree entry (``None`` for a scalar or a missing entry)."""
-    return entry[1] if entry.__class__ is tuple else None  # type: ignore[index]
+    return entry[1] if isinstance(entry, tuple) else None
 
 
 @dataclass
