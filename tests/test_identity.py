@@ -1,9 +1,12 @@
-"""Workload identity plan and translators (translators/identity.py), in the full chain with secrets and app config."""
+"""Workload identity plan and translators (translators/identity.py), in the full chain with secrets and app config.
+
+Who binds to which identity (eksctl IAM entries, IRSA annotations: translators/identity_bindings.py) is tested in
+``test_identity_bindings.py``, over this module's estate.
+"""
 from __future__ import annotations
 
 import csv
 import json
-import re
 import textwrap
 
 import pytest
@@ -13,8 +16,7 @@ from translators.appconfig import APPCONFIG_TRANSLATORS
 from translators.eksctl import load_cluster_config
 from translators.errors import InputError
 from translators.findings import Findings, catalogue
-from translators.identity import (AUDIENCE, CREDENTIAL_NAME, IDENTITY_NAME, IDENTITY_TRANSLATORS, ISSUER,
-                                  MAX_FEDERATED, IdentityPlan, client_id_placeholder, plan_identities)
+from translators.identity import IDENTITY_NAME, IDENTITY_TRANSLATORS, IdentityPlan, client_id_placeholder, plan_identities
 from translators.k8s import K8sObject, WorkloadContext, load_manifests, split_objects
 from translators.refdata import builtin_roles
 from translators.secrets import SECRETS_TRANSLATORS, prepare
@@ -192,25 +194,6 @@ def by_name(plan: IdentityPlan) -> dict:
     return {i.name: i for i in plan.identities}
 
 
-def test_identities_and_federated_subjects(run):
-    plan, ctx, _, _ = run
-    ids = by_name(plan)
-    assert sorted(ids) == ["id-bulk", "id-bulk-2", "id-orders", "id-payments", "id-shared-media", "id-tools-builder",
-                           "id-velero"]
-    assert [c.subject for c in ids["id-shared-media"].federated] == [
-        "system:serviceaccount:shop:catalog", "system:serviceaccount:shop:search"]
-    assert [c.subject for c in ids["id-orders"].federated] == ["system:serviceaccount:shop:orders"]
-    assert [c.subject for c in ids["id-velero"].federated] == ["system:serviceaccount:velero:velero"]
-    for ident in plan.identities:
-        assert IDENTITY_NAME.match(ident.name) and len(ident.federated) <= MAX_FEDERATED
-        for c in ident.federated:
-            assert c.subject == f"system:serviceaccount:{c.namespace}:{c.service_account}"
-            assert (c.issuer, c.audience) == (ISSUER, AUDIENCE) and CREDENTIAL_NAME.match(c.name)
-    assert ctx.service_account_identities[("shop", "search")] == "id-shared-media"
-    assert {"workloadIdentity", "keyVaultSecretsProvider"} <= ctx.cluster_requests
-    assert ("kube-system", "ebs-csi-controller-sa") not in ctx.service_account_identities  # replaced by AKS
-
-
 def test_role_with_25_service_accounts_is_split(run):
     plan, ctx, _, findings = run
     ids = by_name(plan)
@@ -258,14 +241,6 @@ def test_service_accounts_translated(run):
     assert "annotations" not in new["metadata"] and [x.rule_id for x in f] == ["IDN-012"]
     assert not any(k.startswith("eks.amazonaws.com/") for (kind, _, _), (n, _, _) in out.items()
                    if kind == "ServiceAccount" for k in n["metadata"].get("annotations", {}))
-
-
-def test_eksctl_only_service_accounts_are_created(run):
-    plan, _, _, _ = run
-    assert plan.service_accounts == [{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {
-        "name": "builder", "namespace": "tools", "labels": {"team": "ci"},
-        "annotations": {CLIENT: "${IDENTITY_CLIENT_ID:id-tools-builder}", TENANT: "${AZURE_TENANT_ID}"}}}]
-    # velero is roleOnly: identity but no ServiceAccount object
 
 
 @pytest.mark.parametrize("kind,name,ns,labelled", [
@@ -383,31 +358,6 @@ def placeholder_or_not_a_manifest(row: dict, err: InputError) -> bool:
     """The corpus file cannot be input as is: a template with placeholders, a docs fragment or Helm values."""
     return (row["parse_check"].startswith("yaml-FAIL") or "placeholder" in row["notes"] or err.field == "apiVersion"
             or "duplicate key" in err.message)
-
-
-def test_corpus_eksctl_identity_sources():
-    paths = [r["path"] for r in _corpus({"eksctl"}) if re.search(
-        r"serviceAccounts:|podIdentityAssociations:", (CORPUS / r["path"]).read_text(encoding="utf-8"))]
-    assert len(paths) >= 4
-    planned = 0
-    for p in paths:
-        try:
-            cfg = load_cluster_config(str(CORPUS / p))
-        except InputError as e:
-            assert "${" in (CORPUS / p).read_text(encoding="utf-8") and str(e).startswith(str(CORPUS / p)), p
-            continue
-        ctx, f = WorkloadContext(), Findings()
-        plan = plan_identities(cfg, [], ctx, f)
-        planned += len(plan.identities)
-        assert {x.rule_id for x in f} <= set(catalogue())
-        for ident in plan.identities:
-            assert IDENTITY_NAME.match(ident.name) and 1 <= len(ident.federated) <= MAX_FEDERATED
-            assert all(g.role in builtin_roles() for g in ident.roles)
-            for c in ident.federated:
-                assert ctx.service_account_identities[(c.namespace, c.service_account)] == ident.name
-        for s in plan.service_accounts:
-            assert s["metadata"]["annotations"][CLIENT].startswith("${IDENTITY_CLIENT_ID:")
-    assert planned >= 10
 
 
 def test_corpus_manifests_through_the_chain():
