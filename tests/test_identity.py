@@ -295,32 +295,6 @@ def test_application_findings_in_the_chain(run):
     assert sorted(x.rule_id for x in f) == ["APP-001", "APP-003"]
 
 
-def test_conflicting_roles_and_unknown_roles(tmp_path):
-    p = tmp_path / "c.yaml"
-    p.write_text(textwrap.dedent("""\
-        apiVersion: eksctl.io/v1alpha5
-        kind: ClusterConfig
-        metadata: {name: c, region: us-east-1}
-        iam:
-          serviceAccounts:
-            - metadata: {name: app, namespace: default}
-              attachRoleARN: arn:aws:iam::1:role/existing
-              permissionsBoundary: arn:aws:iam::1:policy/boundary
-          podIdentityAssociations:
-            - namespace: default
-              serviceAccountName: app
-              roleARN: arn:aws:iam::1:role/other
-              targetRoleARN: arn:aws:iam::2:role/remote
-        """))
-    cfg = load_cluster_config(str(p))
-    objs = load([sa("app", "default", "annotated")])
-    ctx, f = WorkloadContext(), Findings()
-    plan = plan_identities(cfg, objs, ctx, f)
-    assert [i.name for i in plan.identities] == ["id-annotated"]
-    assert ctx.service_account_identities == {("default", "app"): "id-annotated"}
-    assert sorted(x.rule_id for x in f) == ["IDN-011", "IDN-011", "IDN-013", "IDN-014", "IDN-014"]
-
-
 def test_names_are_sanitised_and_unique():
     long_role = "r" * 140
     objs = load([sa("a", "default", long_role), sa("b", "default", "x.y"), sa("c", "default", "x_y"),

@@ -5,10 +5,11 @@ federated subjects and the ServiceAccounts eksctl would have created; over the e
 from __future__ import annotations
 
 import re
+import textwrap
 
 import test_identity
 from conftest import CORPUS  # noqa: E402
-from test_identity import CLIENT, TENANT, _corpus, by_name
+from test_identity import CLIENT, TENANT, _corpus, by_name, load, sa
 from translators.eksctl import load_cluster_config
 from translators.errors import InputError
 from translators.findings import Findings, catalogue
@@ -71,3 +72,29 @@ def test_corpus_eksctl_identity_sources():
         for s in plan.service_accounts:
             assert s["metadata"]["annotations"][CLIENT].startswith("${IDENTITY_CLIENT_ID:")
     assert planned >= 10
+
+
+def test_conflicting_roles_and_unknown_roles(tmp_path):
+    p = tmp_path / "c.yaml"
+    p.write_text(textwrap.dedent("""\
+        apiVersion: eksctl.io/v1alpha5
+        kind: ClusterConfig
+        metadata: {name: c, region: us-east-1}
+        iam:
+          serviceAccounts:
+            - metadata: {name: app, namespace: default}
+              attachRoleARN: arn:aws:iam::1:role/existing
+              permissionsBoundary: arn:aws:iam::1:policy/boundary
+          podIdentityAssociations:
+            - namespace: default
+              serviceAccountName: app
+              roleARN: arn:aws:iam::1:role/other
+              targetRoleARN: arn:aws:iam::2:role/remote
+        """))
+    cfg = load_cluster_config(str(p))
+    objs = load([sa("app", "default", "annotated")])
+    ctx, f = WorkloadContext(), Findings()
+    plan = plan_identities(cfg, objs, ctx, f)
+    assert [i.name for i in plan.identities] == ["id-annotated"]
+    assert ctx.service_account_identities == {("default", "app"): "id-annotated"}
+    assert sorted(x.rule_id for x in f) == ["IDN-011", "IDN-011", "IDN-013", "IDN-014", "IDN-014"]
