@@ -1,4 +1,6 @@
-"""Report formats: Markdown, SARIF 2.1.0, Konveyor analyzer output and the versioned JSON report."""
+"""Report formats: the shared fixtures and helpers, then what holds across all formats, the quick-reference data
+and every real rule rendered. Each format's own tests: test_formats_sarif, test_formats_konveyor,
+test_formats_markdown and test_formats_json."""
 from __future__ import annotations
 
 import base64
@@ -8,14 +10,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-import yaml
 
 import translators.findings as findings_mod
-from translators.findings import SEVERITIES, Finding, Rule, finding
-from translators.formats import (AREAS, FORMATS, ReportInput, area_rows, is_blocking, quick_reference, render,
-                                 to_json, to_konveyor, to_markdown, to_sarif)
+from translators.findings import Finding, Rule, finding
+from translators.formats import (AREAS, FORMATS, ReportInput, area_rows, quick_reference, render, to_json,
+                                 to_konveyor, to_markdown, to_sarif)
 from translators.formats.jsonreport import report_schema
-from translators.formats.konveyor import EFFORT_POINTS
 from translators.refdata import DATA
 
 BASE = "/work/estate"
@@ -67,7 +67,7 @@ def report() -> ReportInput:
                        inputs=["eksctl.yaml", "manifests"], tool_version="0.1.0", base_dir=BASE)
 
 
-# ------------------------------------------------------------------------------------------- SARIF
+# -------------------------------------------------------------------- SARIF schema subset (shared)
 # The parts of the SARIF 2.1.0 schema (sarif-schema-2.1.0.json) the log uses, with their required
 # properties and enums, plus GitHub code scanning's needs (a location with artifactLocation.uri and
 # region.startLine on every result).
@@ -115,224 +115,6 @@ SARIF_SUBSET = {
             }}},
     },
 }
-
-
-def test_sarif_is_structurally_valid(report):
-    log = to_sarif(report)
-    jsonschema.Draft202012Validator(SARIF_SUBSET).validate(log)
-    assert json.loads(json.dumps(log)) == log  # plain JSON
-
-
-def test_sarif_rule_index_points_at_the_rule_and_rules_are_the_used_ones(report):
-    run = to_sarif(report)["runs"][0]
-    rules = run["tool"]["driver"]["rules"]
-    ids = [r["id"] for r in rules]
-    assert ids == sorted({f.rule_id for f in report.findings})
-    for res in run["results"]:
-        assert rules[res["ruleIndex"]]["id"] == res["ruleId"]
-    rule = rules[ids.index("CLX-003")]
-    cat = catalogue()["CLX-003"]
-    assert rule["shortDescription"]["text"] == cat.title
-    assert rule["help"]["text"] == cat.remediation
-    assert rule["name"] == "KubernetesVersionNotSupportedOnTheAKSStandardTier"
-    assert rule["properties"]["severity"] == cat.severity and rule["properties"]["blocking"] is cat.blocking
-
-
-def test_sarif_all_rules_lists_the_catalogue():
-    r = ReportInput(_findings(), {}, ["eksctl.yaml"], base_dir=BASE)
-    run = to_sarif(r, all_rules=True)["runs"][0]
-    rules = run["tool"]["driver"]["rules"]
-    assert [x["id"] for x in rules] == sorted(catalogue())
-    assert all(rules[res["ruleIndex"]]["id"] == res["ruleId"] for res in run["results"])
-
-
-def test_sarif_locations_levels_and_severity(report):
-    results = to_sarif(report)["runs"][0]["results"]
-    assert len(results) == len(report.findings)
-    by_msg = {res["message"]["text"]: res for res in results}
-    expected_level = {"high": "error", "medium": "warning", "low": "note", "info": "note"}
-    for f in report.findings:
-        res = by_msg[f.message]
-        assert res["level"] == expected_level[f.severity]
-        assert res["properties"]["severity"] == f.severity
-        phys = res["locations"][0]["physicalLocation"]
-        if f.file and f.line:
-            assert phys["region"]["startLine"] == f.line
-    loc = by_msg["StorageClass gp3-enc names a KMS key | with a pipe"]["locations"][0]["physicalLocation"]
-    assert loc["artifactLocation"] == {"uri": "manifests/storage.yaml", "uriBaseId": "%SRCROOT%"}
-    # an absolute path below base_dir becomes relative
-    loc = by_msg["StorageClass in an absolute path"]["locations"][0]["physicalLocation"]
-    assert loc["artifactLocation"] == {"uri": "manifests/abs.yaml", "uriBaseId": "%SRCROOT%"}
-    # an estate-wide finding is placed on the first input, line 1
-    res = by_msg["12 manifest objects read from manifests"]
-    assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "eksctl.yaml"
-    assert res["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
-    assert res["properties"]["estateWide"] is True
-    # fingerprints are stable and ignore the line
-    moved = Finding(**{**vars(report.findings[0]), "line": 99})
-    again = to_sarif(ReportInput([moved], {}, ["eksctl.yaml"], base_dir=BASE))["runs"][0]["results"][0]
-    assert again["partialFingerprints"] == by_msg[moved.message]["partialFingerprints"]
-
-
-def test_sarif_paths_outside_the_base_are_file_uris():
-    f = finding("CLX-002", "x", "/elsewhere/my cluster.yaml", 2)
-    loc = to_sarif(ReportInput([f], {}, [], base_dir=BASE))["runs"][0]["results"][0]["locations"][0]
-    assert loc["physicalLocation"]["artifactLocation"] == {"uri": "file:///elsewhere/my%20cluster.yaml"}
-
-
-def test_sarif_uncatalogued_rule_gets_a_stand_in():
-    f = Finding("ZZZ-999", "low", "made up", "a.yaml", 1, "do something", "cluster")
-    run = to_sarif(ReportInput([f], {}, ["a.yaml"]))["runs"][0]
-    assert run["tool"]["driver"]["rules"][0]["id"] == "ZZZ-999"
-    assert run["results"][0]["level"] == "note"
-
-
-def test_sarif_information_uri_adds_help_uri():
-    r = ReportInput(_findings()[:1], {}, ["eksctl.yaml"], information_uri="https://example.org/eks-to-aks")
-    driver = to_sarif(r)["runs"][0]["tool"]["driver"]
-    assert driver["informationUri"] == "https://example.org/eks-to-aks"
-    assert driver["rules"][0]["helpUri"] == "https://example.org/eks-to-aks/blob/main/docs/rules.md#clx-003"
-
-
-# ---------------------------------------------------------------------------------------- Konveyor
-
-def test_konveyor_ruleset_violations_category_and_effort(report):
-    out = to_konveyor(report)
-    assert isinstance(out, list) and len(out) == 1
-    rs = out[0]
-    assert rs["name"] == "eks-to-aks"
-    assert set(rs["violations"]) == {f.rule_id for f in report.findings}
-    assert list(rs["violations"]) == sorted(rs["violations"])
-    cat_of = {"high": "mandatory", "medium": "optional", "low": "potential", "info": "potential"}
-    assert EFFORT_POINTS == {"low": 1, "medium": 3, "high": 5}
-    for rid, v in rs["violations"].items():
-        rule = catalogue()[rid]
-        sev = [f.severity for f in report.findings if f.rule_id == rid][0]
-        assert v["category"] == cat_of[sev]
-        assert v["effort"] == EFFORT_POINTS[rule.effort]
-        assert v["description"] == rule.title
-        assert "konveyor.io/source=eks" in v["labels"] and "konveyor.io/target=aks" in v["labels"]
-        assert isinstance(v["effort"], int) and v["incidents"]
-    assert rs["violations"]["CLX-003"]["category"] == "mandatory"
-    assert rs["violations"]["CLX-002"]["category"] == "potential"
-    assert rs["violations"]["STX-003"]["category"] == cat_of[catalogue()["STX-003"].severity]
-    assert rs["unmatched"] == sorted(set(catalogue()) - {f.rule_id for f in report.findings})
-
-
-def test_konveyor_incidents_have_absolute_file_uris_and_lines(report):
-    v = to_konveyor(report)[0]["violations"]
-    inc = v["STX-003"]["incidents"][0]
-    assert inc["uri"] == f"file://{BASE}/manifests/storage.yaml"
-    assert inc["lineNumber"] == 7
-    assert inc["message"].startswith("StorageClass gp3-enc names a KMS key | with a pipe")
-    assert catalogue()["STX-003"].remediation in inc["message"]
-    assert v["STX-004"]["incidents"][0]["uri"] == f"file://{BASE}/manifests/abs.yaml"
-    estate = v["INX-002"]["incidents"][0]
-    assert estate["uri"] == f"file://{BASE}/eksctl.yaml" and "lineNumber" not in estate
-    assert all("codeSnip" not in i for vio in v.values() for i in vio["incidents"])
-
-
-def test_konveyor_worst_severity_decides_the_category():
-    fs = [finding("CLX-002", "a", "x.yaml", 1), finding("CLX-002", "b", "x.yaml", 2, severity="high")]
-    v = to_konveyor(ReportInput(fs, {}, ["x.yaml"], base_dir=BASE))[0]["violations"]["CLX-002"]
-    assert v["category"] == "mandatory"
-    assert [i["lineNumber"] for i in v["incidents"]] == [1, 2]
-
-
-def test_konveyor_yaml_round_trips(report):
-    assert yaml.safe_load(render(report, "konveyor")) == to_konveyor(report)
-
-
-# ---------------------------------------------------------------------------------------- Markdown
-
-def test_markdown_quick_reference_rows_for_present_areas(report):
-    md = to_markdown(report)
-    assert md.startswith("# EKS to AKS migration report\n")
-    assert md.index("## Quick reference") < md.index("## Counts") < md.index("## Findings")
-    assert "| Area | EKS component | AKS equivalent | Findings | Effort | Blocking? | Typical (seed) |" in md
-    rows = {line.split("|")[1].strip(): [c.strip() for c in line.strip().strip("|").split("|")]
-            for line in md.splitlines() if line.startswith("| ") and not line.startswith("| Area")}
-    present = {f.area for f in report.findings}
-    assert present <= set(rows)
-    ref = {row["area"]: row for row in quick_reference()}
-    for area in present:
-        cells = rows[area]
-        fs = [f for f in report.findings if f.area == area]
-        assert cells[1] == ref[area]["eks_component"] and cells[2] == ref[area]["aks_equivalent"]
-        assert cells[3] == str(len(fs))
-        assert cells[5].startswith("**yes**") == any(is_blocking(f) for f in fs)
-    assert rows["identity"][1:3] == ["IRSA", "Workload Identity"]
-    assert rows["identity"][5] == "**yes** (IDN-001)"   # IDN-001 is high severity
-    assert "CLX-003" in rows["cluster"][5]
-    assert rows["networking"][4:6] == ["high", "**yes** (NET-009)"]   # low severity, rule marked blocking
-    assert rows["storage"][4:6] == ["medium", "no"]
-    # the seed's table areas are listed even without findings
-    assert rows["registry"][1:4] == ["ECR", "ACR", "0"] and rows["registry"][5] == "no"
-
-
-def test_markdown_counts_line_has_the_correct_total(report):
-    md = to_markdown(report)
-    assert "**Objects:** 3 translated, 1 passed through, 2 dropped with a finding (6 total)" in md
-    md = to_markdown(ReportInput([], {"translated": 10, "dropped": 5, "passthrough": 0}, []))
-    assert "10 translated, 0 passed through, 5 dropped with a finding (15 total)" in md
-    assert "none counted (cluster-only run)" in to_markdown(ReportInput([], {}, ["eksctl.yaml"]))
-
-
-def test_markdown_findings_grouped_by_severity_with_location_rule_and_remediation(report):
-    md = to_markdown(report)
-    heads = [md.index(f"### {s.capitalize()} (") for s in SEVERITIES if any(f.severity == s for f in report.findings)]
-    assert heads == sorted(heads)
-    assert f"## Findings ({len(report.findings)})" in md
-    for f in report.findings:
-        rule = catalogue()[f.rule_id]
-        where = f"{f.file.removeprefix(BASE + '/')}:{f.line}" if f.file else "(estate)"
-        line = f"- **{f.rule_id}** {rule.title} · `{where}`"
-        assert line in md
-        block = md[md.index(line):].split("\n- ", 1)[0]
-        assert "Remediation: " + " ".join(rule.remediation.split()).replace("|", "\\|") in block
-    assert "names a KMS key \\| with a pipe" in md   # escaped: no broken Markdown
-    assert "us-east-1 -\\> eastus" in md
-    assert "`manifests/abs.yaml:2`" in md and BASE not in md   # shown relative to base_dir
-
-
-# -------------------------------------------------------------------------------------------- JSON
-
-def test_json_report_validates_against_the_schema(report):
-    schema = report_schema()
-    jsonschema.Draft202012Validator.check_schema(schema)
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    doc = to_json(report)
-    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(doc)
-    assert doc["schemaVersion"] == "1.0"
-    assert doc["counts"] == {"translated": 3, "passthrough": 1, "dropped": 2, "total": 6}
-    assert doc["inputs"] == ["eksctl.yaml", "manifests"]
-    assert [f["ruleId"] for f in doc["findings"]] == [f.rule_id for f in sorted(report.findings,
-                                                                                  key=Finding.sort_key)]
-    assert [r["id"] for r in doc["rules"]] == sorted({f.rule_id for f in report.findings})
-    assert doc["summary"]["findings"] == len(report.findings)
-    assert sum(doc["summary"]["bySeverity"].values()) == len(report.findings)
-    assert doc["summary"]["blocking"] is True and "CLX-003" in doc["summary"]["blockingRules"]
-    assert {a["area"] for a in doc["areas"]} >= {f.area for f in report.findings}
-
-
-def test_json_schema_rejects_bad_documents(report):
-    validator = jsonschema.Draft202012Validator(report_schema())
-    doc = to_json(report)
-    bad = json.loads(json.dumps(doc))
-    bad["findings"][0]["severity"] = "critical"
-    assert not validator.is_valid(bad)
-    bad = json.loads(json.dumps(doc))
-    bad["findings"][0]["secretValue"] = "x"
-    assert not validator.is_valid(bad)
-    bad = json.loads(json.dumps(doc))
-    del bad["schemaVersion"]
-    assert not validator.is_valid(bad)
-
-
-def test_json_cluster_only_run_has_empty_counts():
-    doc = to_json(ReportInput([finding("CLX-002", "x", "eksctl.yaml", 3)], {}, ["eksctl.yaml"]))
-    jsonschema.Draft202012Validator(report_schema()).validate(doc)
-    assert doc["counts"] == {}
 
 
 # ---------------------------------------------------------------------------------- all formats
