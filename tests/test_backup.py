@@ -8,7 +8,7 @@ import pytest
 from helpers import emitted_rule_ids, load, rules, run as run_translators, triggered_rule_ids
 import yaml
 
-from test_addons import corpus_files, load_corpus, validate_core
+from test_addons_corpus import corpus_files, load_corpus, validate_core
 from translators.backup import (BACKUP_TRANSLATORS, INDEX_KEY, container_name, index_velero, prepare,
                                 velero_settings)
 from translators.findings import catalogue

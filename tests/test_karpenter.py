@@ -8,7 +8,7 @@ import pytest
 from helpers import emitted_rule_ids, load, rules, run, triggered_rule_ids
 import yaml
 
-from test_addons import corpus_files, load_corpus, validate_core
+from test_addons_corpus import corpus_files, load_corpus, validate_core
 from translators.findings import catalogue
 from translators.k8s import WorkloadContext
 from translators.karpenter import KARPENTER_TRANSLATORS
