@@ -71,11 +71,12 @@ def corpus_objects(*categories: str) -> list[K8sObject]:
 
 
 def emitted_rule_ids(prefix: str, sources: str, tables: str) -> set[str]:
-    """Rule ids ``PREFIX-nnn`` quoted in the translator modules matching ``sources`` or named in the reference-data
-    tables matching ``tables`` (both globs)."""
+    """Rule ids ``PREFIX-nnn`` quoted in the translator modules matching ``sources`` or named in the rows of the
+    reference-data tables matching ``tables`` (both globs; a table's ``#`` provenance lines are not rows)."""
     ids = {rid for f in TRANSLATORS.glob(sources) for rid in re.findall(rf'"({prefix}-\d{{3}})"', f.read_text())}
     for table in DATA.glob(tables):
-        ids |= set(re.findall(rf"\b{prefix}-\d{{3}}\b", table.read_text()))
+        rows = "\n".join(ln for ln in table.read_text().splitlines() if not ln.startswith("#"))
+        ids |= set(re.findall(rf"\b{prefix}-\d{{3}}\b", rows))
     return ids
 
 

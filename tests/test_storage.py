@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import corpus_paths, run as run_translators, triggered_rule_ids
+from helpers import corpus_paths, emitted_rule_ids, run as run_translators, triggered_rule_ids
 import yaml
 
 from translators.findings import catalogue
@@ -301,18 +301,8 @@ def test_rule_catalogue_shape():
         assert r["severity"] in ("high", "medium", "low", "info") and r["remediation"].strip()
 
 
-def _emitted_rule_ids() -> set[str]:
-    ids = set()
-    for f in SRC.glob("storage*.py"):
-        ids |= set(re.findall(r'"(STO-\d{3})"', f.read_text()))
-    for table in DATA.glob("storage_*.csv"):
-        ids |= set(re.findall(r"\bSTO-\d{3}\b", "\n".join(
-            ln for ln in table.read_text().splitlines() if not ln.startswith("#"))))
-    return ids
-
-
 def test_every_emitted_rule_is_catalogued():
-    assert _emitted_rule_ids() <= STORAGE_RULES
+    assert emitted_rule_ids("STO", "storage*.py", "storage_*.csv") <= STORAGE_RULES
 
 
 def test_every_rule_is_triggered_by_a_test():
