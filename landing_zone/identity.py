@@ -1,5 +1,5 @@
 """Workload identities: a user-assigned managed identity per IAM role, federated credentials per
-ServiceAccount, least-privilege role assignments (from ``translators.identity.IdentityPlan``).
+ServiceAccount, least-privilege role assignments (from ``translators.identity.translate.IdentityPlan``).
 
 Facts (AKS workload identity docs): subject ``system:serviceaccount:<ns>:<sa>``, audience
 ``api://AzureADTokenExchange``, issuer = the cluster's OIDC issuer URL, at most 20 federated
@@ -13,7 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_azure_native.managedidentity as managedidentity
 
-from translators.identity import client_id_placeholder
+from translators.identity.translate import client_id_placeholder
 from translators.naming import short_hash
 
 from .roles import assign_role

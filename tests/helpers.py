@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import CORPUS
 from translators.k8s import K8sObject, Translation, WorkloadContext, split_objects
 from translators.refdata import DATA
-from translators.yamlsource import load_documents
+from translators.input.yamlsource import load_documents
 
 TRANSLATORS = Path(__file__).resolve().parents[1] / "translators"
 

@@ -1,4 +1,4 @@
-"""AWS-only add-ons → AKS features; external-dns / cert-manager → Azure DNS (translators/addons.py, addons_dns.py)."""
+"""AWS-only add-ons → AKS features; external-dns / cert-manager → Azure DNS (translators/addons/translate.py, addons_dns.py)."""
 from __future__ import annotations
 
 import re
@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from helpers import emitted_rule_ids, first_result, load, rules, run as run_translators, triggered_rule_ids
-from translators import addons
-from translators.addons import (ADDON_TRANSLATORS, INDEX_KEY, autoscaler_profile, detect_addon, index_addons,
+from translators.addons import translate as addons
+from translators.addons.translate import (ADDON_TRANSLATORS, INDEX_KEY, autoscaler_profile, detect_addon, index_addons,
                                 prepare)
 from translators.findings import catalogue
 from translators.k8s import K8sObject, Translation, WorkloadContext
@@ -322,7 +322,7 @@ def test_rule_catalogue_shape():
 
 
 def test_every_emitted_rule_is_catalogued_and_every_rule_is_emitted():
-    assert emitted_rule_ids("ADD", "addons*.py", "addons_*.csv") == ADD_RULES
+    assert emitted_rule_ids("ADD", "addons/*.py", "addons_*.csv") == ADD_RULES
 
 
 def test_every_rule_is_triggered_by_a_test():
@@ -341,5 +341,5 @@ def test_data_tables_have_provenance_and_valid_regexes():
 
 
 def test_translator_does_not_import_pulumi():
-    for f in SRC.glob("addons*.py"):
+    for f in SRC.glob("addons/*.py"):
         assert not re.search(r"^\s*(import|from)\s+pulumi", f.read_text(), re.M), f.name

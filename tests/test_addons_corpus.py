@@ -11,8 +11,8 @@ import kubernetes_validate
 from conftest import CORPUS
 from helpers import load
 from test_addons import ADD_RULES, run
-from translators import addons
-from translators.addons import ADDON_TRANSLATORS
+from translators.addons import translate as addons
+from translators.addons.translate import ADDON_TRANSLATORS
 from translators.errors import InputError
 from translators.k8s import K8sObject, WorkloadContext, load_manifests
 
@@ -130,7 +130,8 @@ roleRef: 3
 
 
 def test_malformed_shapes_never_raise():
-    from translators import backup, karpenter
+    from translators.backup import translate as backup
+    from translators.karpenter import translate as karpenter
 
     objs = load(MALFORMED)
     for mod, chain in ((addons, ADDON_TRANSLATORS), (karpenter, karpenter.KARPENTER_TRANSLATORS),
@@ -146,7 +147,7 @@ def test_malformed_shapes_never_raise():
 def test_combined_image_prescreen_agrees_with_every_pattern():
     """``detect_addon`` skips workloads whose images match no add-on pattern with one combined search."""
     from helpers import corpus_objects
-    from translators.addons import _any_addon_image, addons as addon_table
+    from translators.addons.translate import _any_addon_image, addons as addon_table
     from translators.podspec import containers
 
     patterns = [a.image for a in addon_table() if a.image is not None]

@@ -1,4 +1,4 @@
-"""external-dns / cert-manager on Route 53 → Azure DNS (translators/addons_dns.py), split from test_addons.py."""
+"""external-dns / cert-manager on Route 53 → Azure DNS (translators/addons/dns.py), split from test_addons.py."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""AWS SDK settings in application configuration → findings (translators/appconfig.py)."""
+"""AWS SDK settings in application configuration → findings (translators/appconfig/translate.py)."""
 from __future__ import annotations
 
 import csv
@@ -7,7 +7,7 @@ import json
 import pytest
 from helpers import load
 
-from translators.appconfig import APPCONFIG_TRANSLATORS, match_name, patterns, scan_value, translate_app_config
+from translators.appconfig.translate import APPCONFIG_TRANSLATORS, match_name, patterns, scan_value, translate_app_config
 from translators.errors import InputError
 from translators.findings import catalogue
 from translators.k8s import K8sObject, WorkloadContext, load_manifests

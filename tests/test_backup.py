@@ -1,4 +1,4 @@
-"""Velero with the AWS plugin → Velero with the Azure plugin (translators/backup.py)."""
+"""Velero with the AWS plugin → Velero with the Azure plugin (translators/backup/translate.py)."""
 from __future__ import annotations
 
 import re
@@ -9,7 +9,7 @@ from helpers import emitted_rule_ids, load, rules, run as run_translators, trigg
 import yaml
 
 from test_addons_corpus import corpus_files, load_corpus, validate_core
-from translators.backup import (BACKUP_TRANSLATORS, INDEX_KEY, container_name, index_velero, prepare,
+from translators.backup.translate import (BACKUP_TRANSLATORS, INDEX_KEY, container_name, index_velero, prepare,
                                 velero_settings)
 from translators.findings import catalogue
 from translators.k8s import K8sObject, WorkloadContext
@@ -226,7 +226,7 @@ def test_rule_catalogue_shape():
 
 
 def test_every_emitted_rule_is_catalogued_and_every_rule_is_emitted():
-    assert emitted_rule_ids("BAK", "backup.py", "backup_*.csv") == BAK_RULES
+    assert emitted_rule_ids("BAK", "backup/*.py", "backup_*.csv") == BAK_RULES
 
 
 def test_every_rule_is_triggered_by_a_test():
@@ -241,7 +241,7 @@ def test_data_tables_have_provenance():
 
 
 def test_translator_does_not_import_pulumi():
-    assert not re.search(r"^\s*(import|from)\s+pulumi", (SRC / "backup.py").read_text(), re.M)
+    assert not re.search(r"^\s*(import|from)\s+pulumi", (SRC / "backup" / "translate.py").read_text(), re.M)
 
 
 def test_backup_corpus():

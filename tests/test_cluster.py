@@ -1,4 +1,4 @@
-"""Cluster-level eksctl settings -> AKS managed cluster and network (translators/cluster.py)."""
+"""Cluster-level eksctl settings -> AKS managed cluster and network (translators/cluster/control_plane.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from translators.cluster import translate_network
-from translators.eksctl import ClusterConfig
+from translators.cluster.control_plane import translate_network
+from translators.input.eksctl import ClusterConfig
 from translators.errors import InputError
 from translators.estate import TranslateOptions, translate_estate
 from translators.findings import Findings
-from translators.yamlsource import SourceDoc
+from translators.input.yamlsource import SourceDoc
 
 AS_OF = dt.date(2026, 11, 22)
 

@@ -1,4 +1,4 @@
-"""eksctl node groups -> AKS agent pools (translators/compute.py): names, counts and scheduling, plus the
+"""eksctl node groups -> AKS agent pools (translators/cluster/compute.py): names, counts and scheduling, plus the
 shared helpers. Spot/OS/kubelet/system pool: test_compute_pools.py; VM sizes: test_compute_sizes.py."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from translators.compute import parse_taints, zone_number
+from translators.cluster.compute import parse_taints, zone_number
 from translators.errors import InputError
 from translators.estate import TranslateOptions, translate_estate
 from translators.naming import POOL_LINUX, POOL_WINDOWS

@@ -1,4 +1,4 @@
-"""eksctl node groups -> AKS agent pools (translators/compute.py): spot, OS, kubelet, unsupported
+"""eksctl node groups -> AKS agent pools (translators/cluster/compute.py): spot, OS, kubelet, unsupported
 features and the system pool. Helpers live in test_compute.py."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""eksctl node groups -> AKS agent pools (translators/compute.py): VM size mapping, accelerators and
+"""eksctl node groups -> AKS agent pools (translators/cluster/compute.py): VM size mapping, accelerators and
 overrides. Helpers live in test_compute.py."""
 from __future__ import annotations
 

@@ -14,8 +14,8 @@ from translators.estate import TranslateOptions, translate_estate
 from translators.findings import catalogue
 from translators.naming import POOL_LINUX, POOL_WINDOWS
 from translators.refdata import vm_sizes
-from translators.vmsize import map_instance_type
-from translators.yamlsource import load_file
+from translators.cluster.vmsize import map_instance_type
+from translators.input.yamlsource import load_file
 
 AS_OF = dt.date(2026, 11, 22)
 

@@ -1,4 +1,4 @@
-"""Emitted custom resources validate against their upstream CRDs' OpenAPI v3 schemas (translators/crdschema.py).
+"""Emitted custom resources validate against their upstream CRDs' OpenAPI v3 schemas (translators/input/crdschema.py).
 
 Core kinds are checked with kubernetes_validate elsewhere; here every emitted object whose apiVersion/kind has a
 bundled CRD schema (translators/data/crd_schemas) is validated, for the bundled example estate and for every
@@ -17,8 +17,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from translators import crdschema
-from translators.crdschema import (has_schema, known_kinds, schema_for, served_upstream, to_json_schema,
+from translators.input import crdschema
+from translators.input.crdschema import (has_schema, known_kinds, schema_for, served_upstream, to_json_schema,
                                    validate_custom_resource)
 from translators.errors import InputError
 from translators.estate import TranslateOptions, translate_estate

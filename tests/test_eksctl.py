@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from translators.eksctl import ClusterConfig, InputErrors, load_cluster_config
+from translators.input.eksctl import ClusterConfig, InputErrors, load_cluster_config
 from translators.errors import InputError
 from translators.estate import TranslateOptions, translate_estate
 

@@ -13,9 +13,9 @@ import pytest
 
 import translators.findings as findings_mod
 from translators.findings import Finding, Rule, finding
-from translators.formats import (AREAS, FORMATS, ReportInput, area_rows, quick_reference, render, to_json,
+from translators.reports.formats import (AREAS, FORMATS, ReportInput, area_rows, quick_reference, render, to_json,
                                  to_konveyor, to_markdown, to_sarif)
-from translators.formats.jsonreport import report_schema
+from translators.reports.formats.jsonreport import report_schema
 from translators.refdata import DATA
 
 BASE = "/work/estate"
@@ -184,7 +184,7 @@ def test_formats_do_not_import_pulumi():
     import subprocess
     import sys
 
-    code = ("import sys, translators.formats\n"
+    code = ("import sys, translators.reports.formats\n"
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'pulumi')))\n")
     res = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1],
                          capture_output=True, text=True, check=True)

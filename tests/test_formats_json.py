@@ -7,8 +7,8 @@ import jsonschema
 
 import test_formats
 from translators.findings import Finding, finding
-from translators.formats import ReportInput, to_json
-from translators.formats.jsonreport import report_schema
+from translators.reports.formats import ReportInput, to_json
+from translators.reports.formats.jsonreport import report_schema
 
 fake_catalogue = test_formats.fake_catalogue  # autouse: the fixed catalogue, bound here so that it applies here too
 report = test_formats.report  # the shared ReportInput fixture (bound, not imported: ruff F811 at each use)

@@ -6,8 +6,8 @@ import yaml
 import test_formats
 from test_formats import BASE, catalogue
 from translators.findings import finding
-from translators.formats import ReportInput, render, to_konveyor
-from translators.formats.konveyor import EFFORT_POINTS
+from translators.reports.formats import ReportInput, render, to_konveyor
+from translators.reports.formats.konveyor import EFFORT_POINTS
 
 fake_catalogue = test_formats.fake_catalogue  # autouse: the fixed catalogue, bound here so that it applies here too
 report = test_formats.report  # the shared ReportInput fixture (bound, not imported: ruff F811 at each use)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import test_formats
 from test_formats import BASE, catalogue
 from translators.findings import SEVERITIES
-from translators.formats import ReportInput, is_blocking, quick_reference, to_markdown
+from translators.reports.formats import ReportInput, is_blocking, quick_reference, to_markdown
 
 fake_catalogue = test_formats.fake_catalogue  # autouse: the fixed catalogue, bound here so that it applies here too
 report = test_formats.report  # the shared ReportInput fixture (bound, not imported: ruff F811 at each use)

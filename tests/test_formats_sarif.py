@@ -8,7 +8,7 @@ import jsonschema
 import test_formats
 from test_formats import BASE, SARIF_SUBSET, _findings, catalogue
 from translators.findings import Finding, finding
-from translators.formats import ReportInput, to_sarif
+from translators.reports.formats import ReportInput, to_sarif
 
 fake_catalogue = test_formats.fake_catalogue  # autouse: the fixed catalogue, bound here so that it applies here too
 report = test_formats.report  # the shared ReportInput fixture (bound, not imported: ruff F811 at each use)

@@ -29,12 +29,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS  # noqa: E402
-from translators.eksctl import load_cluster_config
+from translators.input.eksctl import load_cluster_config
 from translators.errors import InputError
 from translators.estate import TranslateOptions, translate_estate
 from translators.k8s import WorkloadContext, load_manifests
 from translators.workloads import translate_workloads
-from translators.yamlsource import load_documents
+from translators.input.yamlsource import load_documents
 
 AS_OF = dt.date(2026, 11, 22)
 REPO = Path(__file__).resolve().parents[1]

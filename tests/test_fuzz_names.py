@@ -17,11 +17,11 @@ from test_fuzz import AS_OF, CLUSTER_HEAD, FUZZ, _write, assert_located, dump
 from translators.errors import InputError
 from translators.estate import TranslateOptions, translate_estate
 from translators.findings import Findings
-from translators.identity import CREDENTIAL_NAME, IDENTITY_NAME, plan_identities
+from translators.identity.translate import CREDENTIAL_NAME, IDENTITY_NAME, plan_identities
 from translators.k8s import WorkloadContext, split_objects
 from translators.naming import POOL_LINUX, POOL_WINDOWS, pool_name
 from translators.workloads import translate_workloads
-from translators.yamlsource import load_documents
+from translators.input.yamlsource import load_documents
 
 work = test_fuzz.work  # test_fuzz's scratch-directory fixture (bound, not imported: ruff F811 at each use)
 

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 import test_fuzz
 from test_fuzz import (CLUSTER_FILES, CLUSTER_HEAD, FUZZ, MANIFEST_FILES, REPO, _get, _paths, _write, assert_located,
                        corpus_docs, corpus_text, dump, run_cluster, run_manifests)
-from translators import yamlsource
-from translators.eksctl import load_cluster_config
+from translators.input import yamlsource
+from translators.input.eksctl import load_cluster_config
 from translators.errors import InputError
 from translators.k8s import load_manifests
 
@@ -166,7 +166,7 @@ CHILD = textwrap.dedent("""
     import json, resource, sys
     sys.path.insert(0, sys.argv[1])
     from translators.errors import InputError
-    from translators.eksctl import load_cluster_config
+    from translators.input.eksctl import load_cluster_config
     from translators.k8s import WorkloadContext, load_manifests
     from translators.workloads import translate_workloads
     limit = int(sys.argv[2]) * 2 ** 20

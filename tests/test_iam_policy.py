@@ -1,4 +1,4 @@
-"""IAM policies → Azure role grants (translators/iam_policy.py) and the identity rule catalogue (IDN-*)."""
+"""IAM policies → Azure role grants (translators/identity/iam_policy.py) and the identity rule catalogue (IDN-*)."""
 from __future__ import annotations
 
 import re
@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from translators.eksctl import load_cluster_config
+from translators.input.eksctl import load_cluster_config
 from translators.findings import Findings, catalogue
-from translators.iam_policy import (PolicyReader, RoleGrant, Where, arn_service, classify, node_iam_findings,
+from translators.identity.iam_policy import (PolicyReader, RoleGrant, Where, arn_service, classify, node_iam_findings,
                                     prune, resource_name, service_of_policy)
-from translators.identity import plan_identities
+from translators.identity.translate import plan_identities
 from translators.k8s import WorkloadContext, split_objects
 from translators.refdata import DATA, builtin_roles, read_table
-from translators.yamlsource import load_documents
+from translators.input.yamlsource import load_documents
 
 BUCKET_ID = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/media"
 DOC = next(load_documents("a: 1\n", "policy.yaml"))
@@ -253,8 +253,8 @@ def test_identity_catalogue_shape():
 def test_every_emitted_identity_rule_is_catalogued():
     src = Path(__file__).resolve().parents[1] / "translators"
     ids: set[str] = set()
-    for name in ("identity.py", "identity_bindings.py", "iam_policy.py", "appconfig.py"):
-        ids |= set(re.findall(r'"((?:IDN|APP)-\d{3})"', (src / name).read_text()))
+    for f in src.rglob("*.py"):
+        ids |= set(re.findall(r'"((?:IDN|APP)-\d{3})"', f.read_text()))
     for t in DATA.glob("iam_*.csv"):
         ids |= set(re.findall(r"\b(?:IDN|APP)-\d{3}\b", t.read_text()))
     assert ids <= IDENTITY_RULES

@@ -1,6 +1,6 @@
-"""Workload identity plan and translators (translators/identity.py), in the full chain with secrets and app config.
+"""Workload identity plan and translators (translators/identity/translate.py), in the full chain with secrets and app config.
 
-Who binds to which identity (eksctl IAM entries, IRSA annotations: translators/identity_bindings.py) is tested in
+Who binds to which identity (eksctl IAM entries, IRSA annotations: translators/identity/bindings.py) is tested in
 ``test_identity_bindings.py``, over this module's estate.
 """
 from __future__ import annotations
@@ -12,16 +12,16 @@ import textwrap
 import pytest
 import yaml
 
-from translators.appconfig import APPCONFIG_TRANSLATORS
-from translators.eksctl import load_cluster_config
+from translators.appconfig.translate import APPCONFIG_TRANSLATORS
+from translators.input.eksctl import load_cluster_config
 from translators.errors import InputError
 from translators.findings import Findings, catalogue
-from translators.identity import IDENTITY_NAME, IDENTITY_TRANSLATORS, IdentityPlan, client_id_placeholder, plan_identities
+from translators.identity.translate import IDENTITY_NAME, IDENTITY_TRANSLATORS, IdentityPlan, client_id_placeholder, plan_identities
 from translators.k8s import K8sObject, WorkloadContext, load_manifests, split_objects
 from translators.refdata import builtin_roles
-from translators.secrets import SECRETS_TRANSLATORS, prepare
-from translators.secrets_index import MIGRATION_KEY
-from translators.yamlsource import load_documents
+from translators.secrets.translate import SECRETS_TRANSLATORS, prepare
+from translators.secrets.index import MIGRATION_KEY
+from translators.input.yamlsource import load_documents
 
 from conftest import CORPUS  # noqa: E402
 
@@ -357,7 +357,7 @@ def test_corpus_manifests_through_the_chain():
 
 
 def test_drop_service_accounts_removes_empty_identities():
-    from translators.identity import drop_service_accounts
+    from translators.identity.translate import drop_service_accounts
 
     objs = load([sa("a", "ns", "r1"), sa("b", "ns", "r1"), sa("c", "ns", "r2")])
     ctx = WorkloadContext()

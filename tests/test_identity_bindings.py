@@ -1,4 +1,4 @@
-"""Who claims a workload identity (translators/identity_bindings.py): eksctl ``iam.serviceAccounts`` and
+"""Who claims a workload identity (translators/identity/bindings.py): eksctl ``iam.serviceAccounts`` and
 ``iam.podIdentityAssociations`` and ServiceAccounts annotated ``eks.amazonaws.com/role-arn`` → identities, their
 federated subjects and the ServiceAccounts eksctl would have created; over the estate of ``test_identity``.
 """
@@ -10,10 +10,10 @@ import textwrap
 import test_identity
 from conftest import CORPUS  # noqa: E402
 from test_identity import CLIENT, TENANT, _corpus, by_name, load, sa
-from translators.eksctl import load_cluster_config
+from translators.input.eksctl import load_cluster_config
 from translators.errors import InputError
 from translators.findings import Findings, catalogue
-from translators.identity import AUDIENCE, CREDENTIAL_NAME, IDENTITY_NAME, ISSUER, MAX_FEDERATED, plan_identities
+from translators.identity.translate import AUDIENCE, CREDENTIAL_NAME, IDENTITY_NAME, ISSUER, MAX_FEDERATED, plan_identities
 from translators.k8s import WorkloadContext
 from translators.refdata import builtin_roles
 

@@ -1,6 +1,6 @@
-"""ALB Ingress → approuting / agic / nginx (translators/ingress.py), rule coverage and the corpus.
+"""ALB Ingress → approuting / agic / nginx (translators/ingress/translate.py), rule coverage and the corpus.
 
-The mapping of alb.ingress.kubernetes.io/* annotations (translators/ingress_alb.py) is tested in
+The mapping of alb.ingress.kubernetes.io/* annotations (translators/ingress/alb.py) is tested in
 ``test_ingress_alb.py``, with this module's inputs and runner.
 """
 from __future__ import annotations
@@ -13,10 +13,10 @@ import pytest
 
 from translators.errors import InputError
 from translators.findings import catalogue
-from translators.ingress import INGRESS_TRANSLATORS, ingress_classes, is_alb_ingress, translate_ingress
+from translators.ingress.translate import INGRESS_TRANSLATORS, ingress_classes, is_alb_ingress, translate_ingress
 from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests, split_objects
-from translators.loadbalancer import SERVICE_TRANSLATORS
-from translators.yamlsource import load_documents
+from translators.ingress.loadbalancer import SERVICE_TRANSLATORS
+from translators.input.yamlsource import load_documents
 
 from conftest import CORPUS  # noqa: E402
 TARGETS = ("approuting", "agic", "nginx")

@@ -1,4 +1,4 @@
-"""ALB annotations (translators/ingress_alb.py): alb.ingress.kubernetes.io/* read and mapped per target (scheme,
+"""ALB annotations (translators/ingress/alb.py): alb.ingress.kubernetes.io/* read and mapped per target (scheme,
 listeners, certificates, backend protocol, health checks, target groups, policies), and every corpus annotation
 classified; with the inputs and runner of ``test_ingress``.
 """
@@ -11,7 +11,7 @@ import pytest
 
 from conftest import CORPUS  # noqa: E402
 from test_ingress import A, CLASS, PUBLIC, TARGETS, ingress, line_of, rules, run
-from translators.ingress_alb import alb_annotation_row
+from translators.ingress.alb import alb_annotation_row
 
 REDIRECT_PATH = """
       - path: /

@@ -11,7 +11,7 @@ import yaml
 from test_addons_corpus import corpus_files, load_corpus, validate_core
 from translators.findings import catalogue
 from translators.k8s import WorkloadContext
-from translators.karpenter import KARPENTER_TRANSLATORS
+from translators.karpenter.translate import KARPENTER_TRANSLATORS
 from translators.refdata import DATA
 
 SRC = Path(__file__).resolve().parents[1] / "translators"
@@ -280,7 +280,7 @@ def test_rule_catalogue_shape():
 
 
 def test_every_emitted_rule_is_catalogued_and_every_rule_is_emitted():
-    assert emitted_rule_ids("KAR", "karpenter*.py", "karpenter_*.csv") == KAR_RULES
+    assert emitted_rule_ids("KAR", "karpenter/*.py", "karpenter_*.csv") == KAR_RULES
 
 
 def test_every_rule_is_triggered_by_a_test():
@@ -298,7 +298,7 @@ def test_data_tables_have_provenance():
 
 
 def test_translator_does_not_import_pulumi():
-    for f in SRC.glob("karpenter*.py"):
+    for f in SRC.glob("karpenter/*.py"):
         assert not re.search(r"^\s*(import|from)\s+pulumi", f.read_text(), re.M), f.name
 
 

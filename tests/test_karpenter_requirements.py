@@ -1,12 +1,12 @@
 """Karpenter NodePool requirements → Azure VM series / AKS node auto-provisioning requirements
-(translators/karpenter_requirements.py), split from test_karpenter.py."""
+(translators/karpenter/requirements.py), split from test_karpenter.py."""
 from __future__ import annotations
 
 import pytest
 
 from test_karpenter import AMD, ARM, SF, SV, req
 from translators.k8s import WorkloadContext
-from translators.karpenter_requirements import (azure_series, family_parts, map_requirements, size_cpus, sku_family,
+from translators.karpenter.requirements import (azure_series, family_parts, map_requirements, size_cpus, sku_family,
                                                 sku_version)
 
 

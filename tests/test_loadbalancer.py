@@ -1,4 +1,4 @@
-"""NLB/CLB Services → Azure Standard Load Balancer Services (translators/loadbalancer.py)."""
+"""NLB/CLB Services → Azure Standard Load Balancer Services (translators/ingress/loadbalancer.py)."""
 from __future__ import annotations
 
 import copy
@@ -7,9 +7,9 @@ import re
 import pytest
 
 from translators.k8s import K8sObject, Translation, WorkloadContext, split_objects
-from translators.loadbalancer import (SERVICE_TRANSLATORS, aws_service_annotation_row, idle_timeout_minutes,
+from translators.ingress.loadbalancer import (SERVICE_TRANSLATORS, aws_service_annotation_row, idle_timeout_minutes,
                                       string_map, translate_service)
-from translators.yamlsource import load_documents
+from translators.input.yamlsource import load_documents
 
 from conftest import CORPUS  # noqa: E402
 AWS = "service.beta.kubernetes.io/aws-load-balancer-"

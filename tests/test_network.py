@@ -1,4 +1,4 @@
-"""Security groups for pods → NetworkPolicy, the Amazon VPC CNI (translators/network.py, network_sgp.py)."""
+"""Security groups for pods → NetworkPolicy, the Amazon VPC CNI (translators/network/translate.py, network_sgp.py)."""
 from __future__ import annotations
 
 import copy
@@ -12,7 +12,7 @@ import yaml
 
 from translators.findings import catalogue
 from translators.k8s import K8sObject, Translation, WorkloadContext
-from translators.network import (DNS_RULE, INDEX_KEY, NETWORK_TRANSLATORS, clean_selector, index_network, prepare,
+from translators.network.translate import (DNS_RULE, INDEX_KEY, NETWORK_TRANSLATORS, clean_selector, index_network, prepare,
                                  selector_matches, sgp_label_key)
 
 

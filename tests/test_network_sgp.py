@@ -1,4 +1,4 @@
-"""Security group rules → NetworkPolicy ingress/egress (translators/network_sgp.py), split from test_network.py."""
+"""Security group rules → NetworkPolicy ingress/egress (translators/network/sgp.py), split from test_network.py."""
 from __future__ import annotations
 
 import pytest
@@ -6,7 +6,7 @@ from helpers import load, rules
 
 from test_network import DNS, SGP, first, perm, run, sg, translate, validate
 from translators.k8s import WorkloadContext
-from translators.network_sgp import private_range
+from translators.network.sgp import private_range
 
 APP_SGP = """\
 ---

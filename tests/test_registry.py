@@ -1,4 +1,4 @@
-"""Amazon ECR → Azure Container Registry (translators/registry.py)."""
+"""Amazon ECR → Azure Container Registry (translators/registry/translate.py)."""
 from __future__ import annotations
 
 import base64
@@ -11,10 +11,10 @@ import yaml
 
 from translators.findings import catalogue
 from translators.k8s import K8sObject, Translation, WorkloadContext
-from translators.network import NETWORK_TRANSLATORS, aws_network_object
+from translators.network.translate import NETWORK_TRANSLATORS, aws_network_object
 from translators.podspec import containers
-from translators.registry import INDEX_KEY, PLAN_KEY, REGISTRY_TRANSLATORS, docker_config_hosts, index_registry, prepare
-from translators.registry_images import (ImageRef, ecr_host, image_copy_plan, parse_image, rewrite_image,
+from translators.registry.translate import INDEX_KEY, PLAN_KEY, REGISTRY_TRANSLATORS, docker_config_hosts, index_registry, prepare
+from translators.registry.images import (ImageRef, ecr_host, image_copy_plan, parse_image, rewrite_image,
                                          velero_image_configmap)
 
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from translators.findings import SEVERITIES, catalogue
-from translators.formats import AREAS, EFFORTS
+from translators.reports.formats import AREAS, EFFORTS
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_DIR = ROOT / "translators" / "data" / "rules"
@@ -73,6 +73,6 @@ def test_gen_rules_doc_check_fails_when_stale(tmp_path):
     assert subprocess.run(tool + ["--check"], cwd=ROOT, capture_output=True).returncode == 1
     assert subprocess.run(tool, cwd=ROOT, capture_output=True).returncode == 0
     assert subprocess.run(tool + ["--check"], cwd=ROOT, capture_output=True).returncode == 0
-    from translators.formats.markdown import rules_markdown
+    from translators.reports.formats.markdown import rules_markdown
 
     assert stale.read_text(encoding="utf-8") == rules_markdown(catalogue().values())

@@ -1,4 +1,4 @@
-"""Secrets: AWS Secrets Manager / Parameter Store → Azure Key Vault (translators/secrets.py)."""
+"""Secrets: AWS Secrets Manager / Parameter Store → Azure Key Vault (translators/secrets/translate.py)."""
 from __future__ import annotations
 
 import base64
@@ -13,11 +13,11 @@ from helpers import load, first_result
 import yaml
 
 from translators.findings import Findings, catalogue
-from translators.identity import plan_identities
+from translators.identity.translate import plan_identities
 from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests
 from translators.refdata import DATA
-from translators.secrets import SECRETS_TRANSLATORS, is_secret_manifest, prepare
-from translators.secrets_index import INDEX_KEY, KV_SECRET_NAME, MIGRATION_KEY
+from translators.secrets.translate import SECRETS_TRANSLATORS, is_secret_manifest, prepare
+from translators.secrets.index import INDEX_KEY, KV_SECRET_NAME, MIGRATION_KEY
 
 from conftest import CORPUS  # noqa: E402
 
@@ -306,8 +306,8 @@ def test_every_rule_is_triggered(rule_id):
 def test_every_emitted_rule_is_catalogued():
     src = Path(__file__).resolve().parents[1] / "translators"
     ids = set()
-    for name in ("secrets.py", "identity.py"):
-        ids |= set(re.findall(r'"(SEC-\d{3})"', (src / name).read_text()))
+    for f in src.rglob("*.py"):
+        ids |= set(re.findall(r'"(SEC-\d{3})"', f.read_text()))
     assert ids <= SECRETS_RULES and (DATA / "rules" / "secrets.yaml").exists()
 
 
@@ -347,7 +347,7 @@ def test_corpus_secrets():
                                    "2024-01-02", "true", "No", "null", "1e3", "0x1F", "12:30", "a: b", "#x", "-x",
                                    "...", "---", "é", "", "x y", "'q'"])
 def test_objects_array_matches_yaml_dump(value):
-    from translators.secrets import _array
+    from translators.secrets.translate import _array
 
     items = [{"objectName": value, "objectType": "secret", "objectAlias": value}]
     expected = "array:\n  - |\n" + "".join(

@@ -1,5 +1,5 @@
 """Secrets estate index: Key Vault secret names, AWS secret ids, the migration plan and its commands
-(translators/secrets_index.py), split from test_secrets.py."""
+(translators/secrets/index.py), split from test_secrets.py."""
 from __future__ import annotations
 
 import pytest
@@ -7,7 +7,7 @@ from helpers import load
 
 from test_secrets import KV, spc
 from translators.k8s import WorkloadContext
-from translators.secrets_index import (KV_SECRET_NAME, MIGRATION_KEY, aws_secret_id, index_secrets, kv_secret_name,
+from translators.secrets.index import (KV_SECRET_NAME, MIGRATION_KEY, aws_secret_id, index_secrets, kv_secret_name,
                                        migration_command)
 
 
@@ -54,7 +54,7 @@ def test_migration_command_quotes_and_never_echoes():
 # --- migration plan --------------------------------------------------------------------------------
 
 def test_migration_plan_sorted_and_first_entry_per_name_kept():
-    from translators.secrets_index import add_migration
+    from translators.secrets.index import add_migration
 
     ctx = WorkloadContext(key_vault_name=KV)
     for kv, aws in [("b", "b1"), ("A", "a1"), ("a", "a2"), ("B", "b2"), ("b", "b3"), ("c", "c1"), ("A", "a3")]:

@@ -1,4 +1,4 @@
-"""Storage translators: chain, index, StorageClass/PV/PVC dispatch, snapshots, Velero (translators/storage.py).
+"""Storage translators: chain, index, StorageClass/PV/PVC dispatch, snapshots, Velero (translators/storage/translate.py).
 
 EBS → Azure Disk is tested in test_storage_disk.py, EFS/FSx/S3 → Azure Files / Blob in test_storage_files.py;
 both import the shared helpers and manifests below."""
@@ -15,7 +15,7 @@ import yaml
 from translators.findings import catalogue
 from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests
 from translators.refdata import DATA
-from translators.storage import (STORAGE_TRANSLATORS, INDEX_KEY, index_storage, prepare as prepare_storage,
+from translators.storage.translate import (STORAGE_TRANSLATORS, INDEX_KEY, index_storage, prepare as prepare_storage,
                                  quantity_gib, storage_class_mapping, velero_storage_class_configmap)
 
 SRC = Path(__file__).resolve().parents[1] / "translators"
@@ -302,7 +302,7 @@ def test_rule_catalogue_shape():
 
 
 def test_every_emitted_rule_is_catalogued():
-    assert emitted_rule_ids("STO", "storage*.py", "storage_*.csv") <= STORAGE_RULES
+    assert emitted_rule_ids("STO", "storage/*.py", "storage_*.csv") <= STORAGE_RULES
 
 
 def test_every_rule_is_triggered_by_a_test():
@@ -321,7 +321,7 @@ def test_data_tables_have_provenance():
 
 
 def test_translators_do_not_import_pulumi():
-    for f in SRC.glob("storage*.py"):
+    for f in SRC.glob("storage/*.py"):
         assert not re.search(r"^\s*(import|from)\s+pulumi", f.read_text(), re.M), f.name
 
 

@@ -1,11 +1,11 @@
-"""Storage translators, EBS → Azure Disk (translators/storage_disk.py): tiers, zones, encryption, tags, IOPS."""
+"""Storage translators, EBS → Azure Disk (translators/storage/disk.py): tiers, zones, encryption, tags, IOPS."""
 from __future__ import annotations
 
 import pytest
 
 from test_storage import ebs_class, line_of, only, rules, run
 from translators.k8s import WorkloadContext
-from translators.storage_disk import DES_PLACEHOLDER, azure_zone
+from translators.storage.disk import DES_PLACEHOLDER, azure_zone
 
 
 # --- EBS → Azure Disk: the tier table -------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Storage translators, EFS/FSx/S3 → Azure Files / Blob (translators/storage_files.py): classes and static volumes."""
+"""Storage translators, EFS/FSx/S3 → Azure Files / Blob (translators/storage/files.py): classes and static volumes."""
 from __future__ import annotations
 
 import pytest

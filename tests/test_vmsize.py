@@ -1,4 +1,4 @@
-"""EC2 instance type -> Azure VM size (translators/vmsize.py), checked against the data tables."""
+"""EC2 instance type -> Azure VM size (translators/cluster/vmsize.py), checked against the data tables."""
 from __future__ import annotations
 
 import json
@@ -7,7 +7,7 @@ import pytest
 
 from translators import refdata
 from translators.refdata import ec2_types, family_series, series_key, vm_sizes
-from translators.vmsize import SizeMatch, map_instance_type
+from translators.cluster.vmsize import SizeMatch, map_instance_type
 
 NO_EQUIVALENT_FAMILIES = ("inf1", "inf2", "trn1", "dl1", "mac1", "f1")
 

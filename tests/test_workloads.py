@@ -13,7 +13,7 @@ from conftest import CORPUS
 from translators.errors import InputError
 from translators.k8s import K8sObject, WorkloadContext, load_manifests, split_objects
 from translators.workloads import translate_workloads
-from translators.yamlsource import load_documents
+from translators.input.yamlsource import load_documents
 
 MANIFEST_CATEGORIES = ("storage", "load-balancing", "secrets", "security-group-policy", "karpenter",
                        "aws-integrations", "apps")
@@ -176,7 +176,7 @@ def test_translators_claim_only_their_declared_kinds(estate, tmp_path):
     never claim one. Checked on every input and every emitted object of three estates, with the
     estate indexes in place (as in a real run)."""
     from helpers import corpus_objects
-    from translators.eksctl import load_cluster_config
+    from translators.input.eksctl import load_cluster_config
     from translators.estate import DEFAULT_CLUSTER_CONFIG, DEFAULT_MANIFESTS
     from translators.k8s import kinds_of
 

@@ -1,4 +1,4 @@
-"""Line-aware, bounded YAML loading (translators/yamlsource.py)."""
+"""Line-aware, bounded YAML loading (translators/input/yamlsource.py)."""
 from __future__ import annotations
 
 import subprocess
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from translators import yamlsource
+from translators.input import yamlsource
 from translators.errors import InputError, field_path
-from translators.yamlsource import load_documents, load_file, read_text
+from translators.input.yamlsource import load_documents, load_file, read_text
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -219,7 +219,7 @@ DEEP = 30_000  # libyaml's composer recursion crashes the interpreter from ~25,0
 def test_very_deep_nesting_is_an_input_error_not_a_crash(tmp_path, text):
     src = tmp_path / "deep.yaml"
     src.write_text(text, encoding="utf-8")
-    code = ("import sys\nfrom translators.yamlsource import load_file\nfrom translators.errors import InputError\n"
+    code = ("import sys\nfrom translators.input.yamlsource import load_file\nfrom translators.errors import InputError\n"
             "try:\n    load_file(sys.argv[1])\nexcept InputError as e:\n    print('INPUTERROR', e.message)\n")
     proc = subprocess.run([sys.executable, "-c", code, str(src)], cwd=REPO, capture_output=True, text=True,
                           timeout=60)

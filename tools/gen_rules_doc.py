@@ -20,7 +20,7 @@ def render() -> str:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from translators.findings import catalogue
-    from translators.formats.markdown import rules_markdown
+    from translators.reports.formats.markdown import rules_markdown
 
     return rules_markdown(catalogue().values())
 

@@ -17,9 +17,9 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import InputError
-from .estate import DEFAULT_CLUSTER_CONFIG, DEFAULT_MANIFESTS, TranslateOptions, translate_estate
-from .plan import AksPlan
+from translators.errors import InputError
+from translators.estate import DEFAULT_CLUSTER_CONFIG, DEFAULT_MANIFESTS, TranslateOptions, translate_estate
+from translators.plan import AksPlan
 
 
 def _inputs(p: argparse.ArgumentParser) -> None:
@@ -72,7 +72,7 @@ def _workload_options(args: argparse.Namespace) -> dict:
     if args.mirror_public_images:
         opts["mirrorPublicImages"] = True
     if args.security_groups:
-        from .yamlsource import read_text
+        from translators.input.yamlsource import read_text
 
         try:
             opts["securityGroups"] = json.loads(read_text(args.security_groups))
@@ -125,7 +125,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     plan = _translate_or_none(args)
     if plan is None:
         return 1
-    from .output import write_translation
+    from translators.reports.output import write_translation
 
     files = write_translation(plan, Path(args.out))
     counts = plan.workloads.counts if plan.workloads else {}
@@ -137,7 +137,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     plan = _translate_or_none(args)
     if plan is None:
         return 1
-    from .formats import ReportInput, render
+    from translators.reports.formats import ReportInput, render
 
     counts = plan.workloads.counts if plan.workloads else {}
     inputs = [plan.source_file, *(args.manifests if args.manifests is not None else
@@ -145,7 +145,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     fmt = "markdown" if args.format == "md" else args.format
     text = render(ReportInput(findings=plan.findings, counts=counts, inputs=inputs, base_dir=str(Path.cwd())), fmt)
     if fmt == "markdown":
-        from .output import migration_artefacts
+        from translators.reports.output import migration_artefacts
 
         titles = {"image-copy-plan.sh": "Image copy plan", "secrets-migration.sh": "Secrets migration plan",
                   "velero-change-image-name.yaml": "Velero change-image-name ConfigMap",
@@ -167,7 +167,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from offline.runner import PROJECT, run_offline  # imports Pulumi: only for this command
 
     result = run_offline(plan, stack=args.stack)
-    from .report import render_findings, render_tree
+    from translators.reports.text import render_findings, render_tree
 
     print(render_tree(result.resources, PROJECT, args.stack))
     print()

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cluster import ClusterOptions, translate_cluster
-from .compute import ComputeOptions, translate_node_groups
-from .eksctl import load_cluster_config
-from .errors import field_path
-from .findings import Findings
-from .gcpause import gc_paused
-from .naming import acr_name, key_vault_name, workspace_name
-from .plan import AksPlan
+from translators.cluster.control_plane import ClusterOptions, translate_cluster
+from translators.cluster.compute import ComputeOptions, translate_node_groups
+from translators.input.eksctl import load_cluster_config
+from translators.errors import field_path
+from translators.findings import Findings
+from translators.gcpause import gc_paused
+from translators.naming import acr_name, key_vault_name, workspace_name
+from translators.plan import AksPlan
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEFAULT_CLUSTER_CONFIG = EXAMPLES / "cluster.yaml"
@@ -113,8 +113,8 @@ def _translate_estate(path: str, opts: TranslateOptions, manifests: list[str] | 
     has_iam = bool(cfg.data.get("iam", {}).get("serviceAccounts") or cfg.data.get("iam", {}).get("podIdentityAssociations")) \
         if isinstance(cfg.data.get("iam"), dict) else False
     if manifests or has_iam:  # eksctl service accounts alone still get workload identities
-        from .k8s import WorkloadContext, load_manifests
-        from .workloads import translate_workloads
+        from translators.k8s import WorkloadContext, load_manifests
+        from translators.workloads import translate_workloads
 
         objects = load_manifests(manifests) if manifests else []
         zones = sorted({z for p in pools for z in p.availability_zones})

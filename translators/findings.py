@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .refdata import derived_rows
+from translators.refdata import derived_rows
 
 SEVERITIES = ("high", "medium", "low", "info")
 

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 from collections.abc import Callable, Iterable
 
-from .errors import InputError, field_path
-from .findings import Finding, Findings, finding
-from .yamlsource import SourceDoc, clone, load_documents
+from translators.errors import InputError, field_path
+from translators.findings import Finding, Findings, finding
+from translators.input.yamlsource import SourceDoc, clone, load_documents
 
 OUTCOMES = ("translated", "passthrough", "dropped")
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
@@ -264,7 +264,7 @@ def load_manifests(paths: Iterable[str | Path]) -> list[K8sObject]:
     Raises:
         InputError: unreadable file, YAML error, non-manifest document, failed kustomize render.
     """
-    from .yamlsource import read_text
+    from translators.input.yamlsource import read_text
 
     objects: list[K8sObject] = []
     rendered: set[Path] = set()

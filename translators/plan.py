@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .findings import Finding
+from translators.findings import Finding
 
 
 @dataclass

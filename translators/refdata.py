@@ -144,7 +144,7 @@ def rules_digest() -> str:
 def rule_items_from_yaml() -> list[list[Any]]:
     """``[rule id, body]`` of every rule in ``data/rules/*.yaml``, files in name order (duplicates kept, so the
     catalogue can refuse them)."""
-    from .yamlsource import load_documents
+    from translators.input.yamlsource import load_documents
 
     items: list[list[Any]] = []
     for path in sorted((DATA / "rules").glob("*.yaml")):

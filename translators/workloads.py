@@ -24,24 +24,24 @@ from dataclasses import dataclass, field
 from typing import Any
 from collections.abc import Callable
 
-from .errors import InputError
-from .findings import Finding, Findings, finding
-from .k8s import OUTCOMES, K8sObject, Translation, WorkloadContext, kinds_of
+from translators.errors import InputError
+from translators.findings import Finding, Findings, finding
+from translators.k8s import OUTCOMES, K8sObject, Translation, WorkloadContext, kinds_of
 
 # (module, attribute holding its translator list), in chain order.
 # Add-ons first: what they drop (AWS-only controllers) should not collect identity or image findings.
 TRANSLATOR_MODULES: tuple[tuple[str, str], ...] = (
-    ("translators.addons", "ADDON_TRANSLATORS"),
-    ("translators.karpenter", "KARPENTER_TRANSLATORS"),
-    ("translators.backup", "BACKUP_TRANSLATORS"),
-    ("translators.storage", "STORAGE_TRANSLATORS"),
-    ("translators.ingress", "INGRESS_TRANSLATORS"),
-    ("translators.loadbalancer", "SERVICE_TRANSLATORS"),
-    ("translators.network", "NETWORK_TRANSLATORS"),
-    ("translators.registry", "REGISTRY_TRANSLATORS"),
-    ("translators.identity", "IDENTITY_TRANSLATORS"),
-    ("translators.secrets", "SECRETS_TRANSLATORS"),
-    ("translators.appconfig", "APPCONFIG_TRANSLATORS"),
+    ("translators.addons.translate", "ADDON_TRANSLATORS"),
+    ("translators.karpenter.translate", "KARPENTER_TRANSLATORS"),
+    ("translators.backup.translate", "BACKUP_TRANSLATORS"),
+    ("translators.storage.translate", "STORAGE_TRANSLATORS"),
+    ("translators.ingress.translate", "INGRESS_TRANSLATORS"),
+    ("translators.ingress.loadbalancer", "SERVICE_TRANSLATORS"),
+    ("translators.network.translate", "NETWORK_TRANSLATORS"),
+    ("translators.registry.translate", "REGISTRY_TRANSLATORS"),
+    ("translators.identity.translate", "IDENTITY_TRANSLATORS"),
+    ("translators.secrets.translate", "SECRETS_TRANSLATORS"),
+    ("translators.appconfig.translate", "APPCONFIG_TRANSLATORS"),
 )
 # What a translator raises when a field of its object has a type or shape it does not expect
 # (manifests are not schema-validated): reported as an InputError on that object.
@@ -78,7 +78,7 @@ class WorkloadPlan:
         counts: ``{"translated", "passthrough", "dropped"}`` → number of input objects.
         cluster_requests: features the translations need on the cluster.
         secret_objects: indexes into ``objects`` of Kubernetes Secrets (deploy as Pulumi secrets).
-        identities: the identity plan (``translators.identity.IdentityPlan``) when identity translation ran.
+        identities: the identity plan (``translators.identity.translate.IdentityPlan``) when identity translation ran.
     """
 
     results: list[ObjectResult]
@@ -128,8 +128,8 @@ def _prepare(mods: list[tuple[Any, list[Callable]]], objects: list[K8sObject], c
              cfg: Any, findings: Findings) -> Any:
     identities = None
     # identity planning runs last: it needs to know what the other concerns drop
-    for mod, _ in sorted(mods, key=lambda m: m[0].__name__ == "translators.identity"):
-        if mod.__name__ == "translators.identity":  # needs the ClusterConfig and reports findings
+    for mod, _ in sorted(mods, key=lambda m: m[0].__name__ == "translators.identity.translate"):
+        if mod.__name__ == "translators.identity.translate":  # needs the ClusterConfig and reports findings
             identities = mod.plan_identities(cfg, objects, ctx, findings)
         elif hasattr(mod, "prepare"):
             mod.prepare(objects, ctx)
@@ -215,7 +215,7 @@ def translate_workloads(objects: list[K8sObject], ctx: WorkloadContext, cfg: Any
             progress(i, len(objects))
     created: list[dict[str, Any]] = []
     if identities is not None:
-        from .identity import drop_service_accounts
+        from translators.identity.translate import drop_service_accounts
 
         dropped = {(o.namespace or "default", o.name) for o, r in zip(objects, results)
                    if r.outcome == "dropped" and o.kind == "ServiceAccount" and not o.group}

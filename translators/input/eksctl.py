@@ -1,0 +1,196 @@
+"""Reading an eksctl ``ClusterConfig`` (``eksctl.io/v1alpha5``).
+
+The file is parsed with line tracking (:mod:`translators.input.yamlsource`) and
+validated against eksctl's own JSON schema (``data/eksctl_schema.json``). Schema
+violations raise :class:`~translators.errors.InputError` naming file, line and
+field path, e.g. ``cluster.yaml:14 managedNodeGroups[0].minSize: expected
+integer, got "two"``.
+
+Three schema rules are relaxed because eksctl itself accepts what its generated
+schema rejects (documented in eksctl's docs and test data):
+
+* ``metadata.region`` may be absent (eksctl takes it from ``--region`` or the AWS
+  profile); the translation reports it and uses the configured location;
+* ``taints`` may use the legacy map form ``{key: "value:Effect"}``;
+* ``identityProviders[]`` items are a tagged union the schema cannot express.
+
+:class:`ClusterConfig` wraps the parsed document and records which fields the
+translators read, so that every field nobody read becomes a finding.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from typing import Any
+from collections.abc import Iterator
+
+import jsonschema
+
+from translators.errors import InputError, field_path
+from translators.refdata import eksctl_schema
+from translators.input.yamlsource import SourceDoc, clone, load_file
+
+API_VERSION = "eksctl.io/v1alpha5"
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)|\{\{[^}]*\}\}|<[A-Za-z_][^<>]*>")
+_JSON_TYPES = {"integer": "integer", "number": "number", "string": "string", "boolean": "boolean",
+               "array": "list", "object": "mapping"}
+
+
+class InputErrors(InputError):
+    """Several input errors in one document; ``str()`` lists them all, one per line."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        first = errors[0]
+        super().__init__(first.file, first.line, first.field, first.message)
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return "\n".join(InputError.__str__(e) for e in self.errors)
+
+
+class ClusterConfig:
+    """A validated eksctl ClusterConfig with read tracking.
+
+    Attributes:
+        doc: the source document (file, lines, data).
+    """
+
+    def __init__(self, doc: SourceDoc) -> None:
+        self.doc = doc
+        self._read: set[tuple] = set()
+
+    @property
+    def file(self) -> str:
+        return self.doc.file
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.doc.data
+
+    def get(self, *path: Any, default: Any = None) -> Any:
+        """Value at ``path`` (keys and list indexes), marking it as read; ``default`` if absent."""
+        node: Any = self.doc.data
+        for part in path:
+            if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                return default
+        self._read.add(tuple(path))
+        return node
+
+    def mark(self, *path: Any) -> None:
+        """Mark ``path`` (and everything below it) as handled without reading it."""
+        self._read.add(tuple(path))
+
+    def line(self, *path: Any) -> int:
+        """1-based source line of ``path``."""
+        return self.doc.line_of(*path)
+
+    def unread(self) -> Iterator[tuple]:
+        """Top-most paths with a non-empty value that no translator read or marked."""
+        def walk(node: Any, path: tuple) -> Iterator[tuple]:
+            if path in self._read:
+                return
+            if isinstance(node, dict) and node and any(p[: len(path)] == path for p in self._read):
+                for k, v in node.items():
+                    yield from walk(v, path + (k,))
+            elif isinstance(node, list) and node and any(p[: len(path)] == path for p in self._read):
+                for i, v in enumerate(node):
+                    yield from walk(v, path + (i,))
+            elif node not in (None, "", [], {}) and path:
+                yield path
+        yield from walk(self.doc.data, ())
+
+
+def _describe(error: jsonschema.ValidationError) -> tuple[list, str] | None:
+    """(path, message) for a schema error, or ``None`` when the error is a documented relaxation."""
+    path = list(error.absolute_path)
+    inst = error.instance
+    v = error.validator
+    if v == "required" and path == ["metadata"] and "'region'" in error.message:
+        return None
+    if path[:1] == ["identityProviders"] and len(path) > 1:
+        return None
+    if v == "type" and path and path[-1] == "taints" and isinstance(inst, dict) \
+            and all(isinstance(x, str) for x in inst.values()):
+        return None
+    hint = ""
+    if isinstance(inst, str) and _PLACEHOLDER.search(inst):
+        hint = " (looks like an unsubstituted template placeholder; render the file first, e.g. with envsubst)"
+    if v == "type":
+        expected = error.validator_value
+        names = " or ".join(_JSON_TYPES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])
+                            if t != "null")
+        if expected == "string" and isinstance(inst, (int, float)) and not isinstance(inst, bool):
+            hint = " (YAML read it as a number; quote it)"
+        return path, f"expected {names}, got {json.dumps(inst, default=str)}{hint}"
+    if v == "additionalProperties":
+        extra = sorted(set(inst) - set(error.schema.get("properties", {}))) if isinstance(inst, dict) else []
+        if extra:
+            return path + [extra[0]], (f"unknown field {extra[0]!r} (not in eksctl's schema)"
+                                       + (f"; also {', '.join(map(repr, extra[1:]))}" if extra[1:] else ""))
+    if v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "?"
+        return path + [missing], "required field is missing"
+    if v == "enum":
+        allowed = ", ".join(json.dumps(x) for x in error.validator_value)
+        return path, f"got {json.dumps(inst, default=str)}, expected one of {allowed}{hint}"
+    if v == "pattern":
+        return path, f"{json.dumps(inst, default=str)} does not match {error.validator_value!r}{hint}"
+    return path, error.message + hint
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    """eksctl's schema with ``type: [object, null]`` on every struct definition.
+
+    The generated schema leaves struct definitions untyped, so a scalar or list where eksctl
+    decodes a struct (``fargateProfiles: [0]``, ``wellKnownPolicies: false``) would pass and
+    crash a translator; eksctl's decoder refuses it. ``null`` stays valid (a key whose children
+    are all commented out; Go reads it as a nil pointer).
+    """
+    schema = clone(eksctl_schema())
+    for definition in schema.get("definitions", {}).values():
+        if "properties" in definition and "type" not in definition:
+            definition["type"] = ["object", "null"]
+    return schema
+
+
+def validate(doc: SourceDoc) -> None:
+    """Validate a ClusterConfig document against eksctl's schema.
+
+    Raises:
+        InputErrors: one entry per schema violation, in document order.
+    """
+    validator = jsonschema.Draft7Validator(_schema())
+    errors = []
+    for err in validator.iter_errors(doc.data):
+        d = _describe(err)
+        if d is not None:
+            path, msg = d
+            errors.append(InputError(doc.file, doc.line_of(*path), field_path(path), msg))
+    if errors:
+        errors.sort(key=lambda e: (e.line or 0, e.field))
+        raise InputErrors(errors)
+
+
+def load_cluster_config(path: str) -> ClusterConfig:
+    """Load and validate the single ClusterConfig in ``path``.
+
+    Raises:
+        InputError: unreadable or invalid YAML, no or several ClusterConfig documents,
+            wrong apiVersion, schema violations.
+    """
+    docs = load_file(path)
+    configs = [d for d in docs if isinstance(d.data, dict) and d.data.get("kind") == "ClusterConfig"]
+    if not configs:
+        raise InputError(path, None, "kind", "no document with kind: ClusterConfig found")
+    if len(configs) > 1:
+        raise InputError(path, configs[1].start_line, "kind",
+                         f"{len(configs)} ClusterConfig documents in one file; pass one cluster per file")
+    doc = configs[0]
+    if doc.data.get("apiVersion") != API_VERSION:
+        raise doc.error(("apiVersion",), f"got {doc.data.get('apiVersion')!r}, expected {API_VERSION!r}")
+    validate(doc)
+    return ClusterConfig(doc)
