@@ -82,14 +82,10 @@ def _translate(estate: Path) -> Any:
 
 
 def _import_translators() -> None:
-    import importlib
-
+    import translators.concerns  # noqa: F401  (imports every concern statically)
     import translators.estate  # noqa: F401
     import translators.k8s  # noqa: F401
-    import translators.workloads as w
-
-    for name, _ in w.TRANSLATOR_MODULES:
-        importlib.import_module(name)
+    import translators.workloads  # noqa: F401
 
 
 def _import_program() -> None:

@@ -10,7 +10,7 @@ import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.containerservice as cs
 import pulumi_azure_native.resources as resources
 
-from translators.plan import AksPlan
+from translators.plan import AksPlan, Placeholder
 
 from .cluster import AksCluster
 from .identity import WorkloadIdentities
@@ -22,9 +22,7 @@ from .registry import Registry
 
 def secret_names(plan: AksPlan) -> list[str]:
     """Key Vault secret names from the secrets migration plan (sorted, unique)."""
-    ctx = plan.workloads.context if plan.workloads is not None else None
-    entries = ctx.options.get("secretsMigration", []) if ctx is not None else []
-    return sorted({e["keyVaultName"] for e in entries if e.get("keyVaultName")})
+    return plan.workloads.secret_names() if plan.workloads is not None else []
 
 
 class LandingZone(pulumi.ComponentResource):
@@ -63,7 +61,7 @@ class LandingZone(pulumi.ComponentResource):
         self.kubeconfig = pulumi.Output.secret(creds.kubeconfigs[0].value.apply(
             lambda v: base64.b64decode(v).decode("utf-8") if v else ""))
         # values for the placeholders translated manifests carry (see workloads.fill_placeholders)
-        self.placeholders: dict[str, pulumi.Input[str]] = {"AZURE_TENANT_ID": client.tenant_id}
+        self.placeholders: dict[str, pulumi.Input[str]] = {Placeholder.TENANT_ID: client.tenant_id}
         identities = plan.workloads.identities if plan.workloads is not None else None
         if identities is not None and identities.identities:
             self.identities = WorkloadIdentities(

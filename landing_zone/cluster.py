@@ -21,15 +21,18 @@ from .roles import assign_role
 
 
 def _kubelet(pool: NodePoolPlan) -> cs.KubeletConfigArgs | None:
-    return cs.KubeletConfigArgs(**{_SNAKE[k]: v for k, v in pool.kubelet_config.items()}) if pool.kubelet_config else None
+    """``KubeletConfigArgs`` from the pool's ARM-named kubelet settings (``cpuManagerPolicy``, ...).
+
+    The ARM → Python argument names are read from the SDK's own ``KubeletConfigArgs`` (each property's
+    ``pulumi.getter(name=...)``), so no table repeats them.
+    """
+    if not pool.kubelet_config:
+        return None
+    return cs.KubeletConfigArgs(**{_KUBELET_ARGS[k]: v for k, v in pool.kubelet_config.items()})
 
 
-_SNAKE = {"cpuManagerPolicy": "cpu_manager_policy", "cpuCfsQuota": "cpu_cfs_quota",
-          "cpuCfsQuotaPeriod": "cpu_cfs_quota_period", "imageGcHighThreshold": "image_gc_high_threshold",
-          "imageGcLowThreshold": "image_gc_low_threshold", "topologyManagerPolicy": "topology_manager_policy",
-          "allowedUnsafeSysctls": "allowed_unsafe_sysctls", "failSwapOn": "fail_swap_on",
-          "containerLogMaxSizeMB": "container_log_max_size_mb", "containerLogMaxFiles": "container_log_max_files",
-          "podMaxPids": "pod_max_pids"}
+_KUBELET_ARGS: dict[str, str] = {getattr(prop.fget, "_pulumi_name", attr): attr
+                                 for attr, prop in vars(cs.KubeletConfigArgs).items() if isinstance(prop, property)}
 
 
 def pool_properties(pool: NodePoolPlan, subnet_id: pulumi.Input[str]) -> dict[str, Any]:
@@ -129,6 +132,7 @@ class AksCluster(pulumi.ComponentResource):
                 blob_csi_driver=cs.ManagedClusterStorageProfileBlobCSIDriverArgs(enabled=c.blob_csi_driver)),
             ingress_profile=cs.ManagedClusterIngressProfileArgs(
                 web_app_routing=cs.ManagedClusterIngressProfileWebAppRoutingArgs(enabled=c.app_routing)),
+            service_mesh_profile=cs.ServiceMeshProfileArgs(mode=cs.ServiceMeshMode.ISTIO) if c.service_mesh_istio else None,
             node_provisioning_profile=cs.ManagedClusterNodeProvisioningProfileArgs(
                 mode=cs.NodeProvisioningMode.AUTO) if c.node_auto_provisioning else None,
             windows_profile=cs.ManagedClusterWindowsProfileArgs(

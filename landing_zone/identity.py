@@ -1,5 +1,5 @@
 """Workload identities: a user-assigned managed identity per IAM role, federated credentials per
-ServiceAccount, least-privilege role assignments (from ``translators.identity.translate.IdentityPlan``).
+ServiceAccount, least-privilege role assignments (from ``translators.plan.IdentityPlan``).
 
 Facts (AKS workload identity docs): subject ``system:serviceaccount:<ns>:<sa>``, audience
 ``api://AzureADTokenExchange``, issuer = the cluster's OIDC issuer URL, at most 20 federated
@@ -8,13 +8,10 @@ identity must not be written concurrently, so each waits for the previous one.
 """
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 import pulumi_azure_native.managedidentity as managedidentity
 
-from translators.identity.translate import client_id_placeholder
-from translators.naming import short_hash
+from translators.plan import Placeholder, WorkloadIdentity, short_hash
 
 from .roles import assign_role
 
@@ -31,7 +28,7 @@ class WorkloadIdentities(pulumi.ComponentResource):
     ``IDENTITY_CLIENT_ID:<name>`` to it for the translated manifests.
     """
 
-    def __init__(self, name: str, identities: list[Any], *, resource_group_name: pulumi.Input[str], location: str,
+    def __init__(self, name: str, identities: list[WorkloadIdentity], *, resource_group_name: pulumi.Input[str], location: str,
                  issuer_url: pulumi.Input[str], scopes: dict[str, pulumi.Input[str]],
                  subscription_id: pulumi.Input[str], stack: str, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-to-aks:landing-zone:WorkloadIdentities", name, None, opts)
@@ -58,5 +55,5 @@ class WorkloadIdentities(pulumi.ComponentResource):
                             role=grant.role, scope=scope, principal_id=uami.principal_id,
                             subscription_id=subscription_id, name_seed=(stack, ident.name, label),
                             opts=pulumi.ResourceOptions(parent=uami))
-        self.placeholders = {client_id_placeholder(n)[2:-1]: cid for n, cid in self.client_ids.items()}
+        self.placeholders = {Placeholder.client_id_key(n): cid for n, cid in self.client_ids.items()}
         self.register_outputs({"client_ids": self.client_ids})

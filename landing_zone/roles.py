@@ -9,8 +9,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_azure_native.authorization as authorization
 
-from translators.naming import stable_guid
-from translators.refdata import builtin_roles
+from translators.plan import builtin_role_guid, stable_guid
 
 
 def role_definition_id(subscription_id: pulumi.Input[str], role: str) -> pulumi.Output[str]:
@@ -19,7 +18,7 @@ def role_definition_id(subscription_id: pulumi.Input[str], role: str) -> pulumi.
     Raises:
         KeyError: ``role`` is not in the built-in roles table.
     """
-    guid = builtin_roles()[role]
+    guid = builtin_role_guid(role)
     return pulumi.Output.concat("/subscriptions/", subscription_id,
                                 "/providers/Microsoft.Authorization/roleDefinitions/", guid)
 

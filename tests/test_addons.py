@@ -105,7 +105,7 @@ def test_addon_workloads(image, args, env, addon, rule, request_):
     assert f.line == obj.line("spec", "template", "spec", "containers", 0, "image") and f.file == "in.yaml"
     assert addons._addon(addon).aks_feature in f.message
     assert ctx.cluster_requests == ({request_} if request_ else set())
-    assert ctx.options[INDEX_KEY]["present"] == {addon: ["kube-system"]}
+    assert ctx.indexes[INDEX_KEY]["present"] == {addon: ["kube-system"]}
 
 
 def test_cluster_autoscaler_flags_become_an_autoscaler_profile():
@@ -115,7 +115,7 @@ def test_cluster_autoscaler_flags_become_an_autoscaler_profile():
     ctx, ((obj, res),) = run(text)
     assert autoscaler_profile(obj.obj) == {"expander": "least-waste", "balance-similar-node-groups": "true",
                                            "skip-nodes-with-local-storage": "false"}
-    assert ctx.options[INDEX_KEY]["autoScalerProfile"] == autoscaler_profile(obj.obj)
+    assert ctx.indexes[INDEX_KEY]["autoScalerProfile"] == autoscaler_profile(obj.obj)
     assert "autoScalerProfile: balance-similar-node-groups=true, expander=least-waste" in res.findings[0].message
 
 
@@ -184,7 +184,7 @@ def test_fluent_bit_shipping_to_cloudwatch_through_its_configmap():
         "ClusterRoleBinding/fluent-bit-view": ("dropped", ["ADD-009"]),
         "ConfigMap/logging/app-settings": (None, []),             # not the add-on's, not named after it
     }
-    assert "ClusterRole||view" not in ctx.options[INDEX_KEY]["companions"]  # built-in roles are never dropped
+    assert "ClusterRole||view" not in ctx.indexes[INDEX_KEY]["companions"]  # built-in roles are never dropped
     # the same DaemonSet shipping elsewhere is left alone
     _, pairs = run(FLUENT_BIT.replace("cloudwatch_logs", "es"))
     assert all(r is None for _, r in pairs)
@@ -281,7 +281,7 @@ def test_aws_node_is_left_to_networking():
     ctx = WorkloadContext()
     prepare(objs, ctx)
     assert [translate(o, ctx) for o in objs] == [None, None]
-    assert ctx.options[INDEX_KEY]["workloads"] == {}
+    assert ctx.indexes[INDEX_KEY]["workloads"] == {}
 
 
 def test_dropped_service_accounts_for_identity_planning():

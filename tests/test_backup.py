@@ -92,7 +92,7 @@ def test_volume_snapshot_location():
     assert res.objects[0]["spec"] == {"provider": "velero.io/azure", "config": {
         "resourceGroup": "${VELERO_RESOURCE_GROUP}", "subscriptionId": "${VELERO_SUBSCRIPTION_ID}",
         "incremental": "true"}}
-    assert ctx.options[INDEX_KEY] == {"complete": False, "awsSnapshotLocations": ["aws-default"]}
+    assert ctx.indexes[INDEX_KEY] == {"complete": False, "awsSnapshotLocations": ["aws-default"]}
 
 
 @pytest.mark.parametrize("provider", ["azure", "velero.io/gcp", "aws-other"])

@@ -5,6 +5,7 @@ Who binds to which identity (eksctl IAM entries, IRSA annotations: translators/i
 """
 from __future__ import annotations
 
+import dataclasses
 import csv
 import json
 import textwrap
@@ -16,11 +17,11 @@ from translators.appconfig.translate import APPCONFIG_TRANSLATORS
 from translators.input.eksctl import load_cluster_config
 from translators.errors import InputError
 from translators.findings import Findings, catalogue
-from translators.identity.translate import IDENTITY_NAME, IDENTITY_TRANSLATORS, IdentityPlan, client_id_placeholder, plan_identities
+from translators.plan import Placeholder
+from translators.identity.translate import IDENTITY_NAME, IDENTITY_TRANSLATORS, IdentityPlan, plan_identities
 from translators.k8s import K8sObject, WorkloadContext, load_manifests, split_objects
 from translators.refdata import builtin_roles
 from translators.secrets.translate import SECRETS_TRANSLATORS, prepare
-from translators.secrets.index import MIGRATION_KEY
 from translators.input.yamlsource import load_documents
 
 from conftest import CORPUS  # noqa: E402
@@ -231,7 +232,7 @@ def test_service_accounts_translated(run):
     assert outcomes == ["translated"]
     assert new["metadata"]["annotations"] == {
         "azure.workload.identity/service-account-token-expiration": "7200",
-        CLIENT: client_id_placeholder("id-payments"), TENANT: "${AZURE_TENANT_ID}"}
+        CLIENT: Placeholder.client_id("id-payments"), TENANT: "${AZURE_TENANT_ID}"}
     assert sorted(x.rule_id for x in f) == ["IDN-001", "IDN-012", "IDN-012"]
     new, _, _ = out[("ServiceAccount", "shop", "search")]
     assert new["metadata"]["annotations"][CLIENT] == "${IDENTITY_CLIENT_ID:id-shared-media}"
@@ -269,7 +270,7 @@ def test_secret_provider_class_uses_the_mounting_identity(run):
     assert objects == [{"objectName": "prod-db-password", "objectType": "secret", "objectAlias": "prod_db_password"},
                        {"objectName": "prod-api-key", "objectType": "secret", "objectAlias": "api-key"}]
     assert new["spec"]["secretObjects"] == SPC["spec"]["secretObjects"]
-    assert {x["keyVaultName"] for x in ctx.options[MIGRATION_KEY]} == {"prod-db-password", "prod-api-key"}
+    assert {x["keyVaultName"] for x in ctx.secrets_migration} == {"prod-db-password", "prod-api-key"}
 
 
 def test_secret_values_never_leak(run):
@@ -280,7 +281,7 @@ def test_secret_values_never_leak(run):
         else:
             assert PLANTED not in json.dumps(new)
     assert PLANTED in out[("Secret", "shop", "db")][0]["stringData"]["DB_PASSWORD"]  # the Secret itself keeps it
-    text = json.dumps([x.as_json() for x in findings]) + json.dumps(plan.as_json(), default=str)
+    text = json.dumps([x.as_json() for x in findings]) + json.dumps(dataclasses.asdict(plan), default=str)
     text += json.dumps(ctx.options, default=str)
     assert PLANTED not in text and PLANTED_ENV not in text
     secret_findings = [x for (k, _, _), (_, _, f) in out.items() if k == "Secret" for x in f]

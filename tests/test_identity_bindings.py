@@ -13,7 +13,7 @@ from test_identity import CLIENT, TENANT, _corpus, by_name, load, sa
 from translators.input.eksctl import load_cluster_config
 from translators.errors import InputError
 from translators.findings import Findings, catalogue
-from translators.identity.translate import AUDIENCE, CREDENTIAL_NAME, IDENTITY_NAME, ISSUER, MAX_FEDERATED, plan_identities
+from translators.identity.translate import CREDENTIAL_NAME, IDENTITY_NAME, MAX_FEDERATED, plan_identities
 from translators.k8s import WorkloadContext
 from translators.refdata import builtin_roles
 
@@ -33,7 +33,7 @@ def test_identities_and_federated_subjects(run):
         assert IDENTITY_NAME.match(ident.name) and len(ident.federated) <= MAX_FEDERATED
         for c in ident.federated:
             assert c.subject == f"system:serviceaccount:{c.namespace}:{c.service_account}"
-            assert (c.issuer, c.audience) == (ISSUER, AUDIENCE) and CREDENTIAL_NAME.match(c.name)
+            assert c.audience == "api://AzureADTokenExchange" and CREDENTIAL_NAME.match(c.name)
     assert ctx.service_account_identities[("shop", "search")] == "id-shared-media"
     assert {"workloadIdentity", "keyVaultSecretsProvider"} <= ctx.cluster_requests
     assert ("kube-system", "ebs-csi-controller-sa") not in ctx.service_account_identities  # replaced by AKS

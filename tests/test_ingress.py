@@ -190,7 +190,7 @@ spec:
 def test_custom_ingress_classes(cls, alb):
     known = ingress_classes(objects(CLASSES))
     assert known == {"internet": "ingress.k8s.aws/alb", "public-nginx": "k8s.io/ingress-nginx"}
-    ctx = WorkloadContext(options={"ingressClasses": known})
+    ctx = WorkloadContext(indexes={"ingressClasses": known})
     obj = objects(ingress(PUBLIC, cls=cls))[0]
     assert is_alb_ingress(obj, ctx) is alb
     assert translate_ingress(obj, ctx).outcome == ("translated" if alb else "passthrough")
@@ -266,7 +266,7 @@ def test_corpus_load_balancing(target):
             objs = load_manifests([path])
         except InputError:
             continue
-        ctx = WorkloadContext(options={"ingress": target, "ingressClasses": ingress_classes(objs)})
+        ctx = WorkloadContext(options={"ingress": target}, indexes={"ingressClasses": ingress_classes(objs)})
         for obj in (o for o in objs if o.kind in kinds):
             t = translate(obj, ctx)
             assert t is not None, obj.ref()

@@ -294,7 +294,7 @@ def test_index_is_json_safe():
     assert [w["ref"] for w in idx["workloads"]] == ["Deployment/shop/api", "Deployment/shop/web", "Job/shop/report"]
     ctx = WorkloadContext()
     translate(load(SGP)[0], ctx)
-    idx = ctx.options[INDEX_KEY]
+    idx = ctx.indexes[INDEX_KEY]
     assert idx["complete"] is False and "database/database-pod-sg" in idx["policies"]
 
 

@@ -13,7 +13,7 @@ from translators.findings import catalogue
 from translators.k8s import K8sObject, Translation, WorkloadContext
 from translators.network.translate import NETWORK_TRANSLATORS, aws_network_object
 from translators.podspec import containers
-from translators.registry.translate import INDEX_KEY, PLAN_KEY, REGISTRY_TRANSLATORS, docker_config_hosts, index_registry, prepare
+from translators.registry.translate import INDEX_KEY, REGISTRY_TRANSLATORS, docker_config_hosts, index_registry, prepare
 from translators.registry.images import (ImageRef, ecr_host, image_copy_plan, parse_image, rewrite_image,
                                          velero_image_configmap)
 
@@ -174,7 +174,7 @@ def test_every_workload_kind(kind):
     assert images(obj.obj) == [f"{ECR}/init:1", f"{ECR}/app:2", "envoyproxy/envoy:v1"]  # input untouched
     assert rules(res) == ["REG-001", "REG-001"]
     assert [f.line for f in res.findings] == [line_of(text, f"{ECR}/init:1"), line_of(text, f"{ECR}/app:2")]
-    assert ctx.options[PLAN_KEY] == {f"{ECR}/init:1": f"{ACR}/init:1", f"{ECR}/app:2": f"{ACR}/app:2"}
+    assert ctx.image_copy == {f"{ECR}/init:1": f"{ACR}/init:1", f"{ECR}/app:2": f"{ACR}/app:2"}
 
 
 def test_public_images_are_not_our_concern():
@@ -200,7 +200,7 @@ def test_mirror_public_images():
     assert images(res.objects[0]) == [f"{ACR}/docker.io/library/nginx:latest", f"{ACR}/quay.io/org/tool:1"]
     assert rules(res) == ["REG-005", "REG-002", "REG-005"]
     assert "az acr import --name acrshop1a2b --source quay.io/org/tool:1" in res.findings[2].message
-    assert ctx.options[PLAN_KEY]["nginx"] == f"{ACR}/docker.io/library/nginx:latest"
+    assert ctx.image_copy["nginx"] == f"{ACR}/docker.io/library/nginx:latest"
 
 
 @pytest.mark.parametrize("image,expected", [
@@ -332,7 +332,7 @@ def test_vpc_cni_daemonset_is_left_to_the_network_translators():
     spec: {{template: {{spec: {{containers: [{{name: aws-node, image: "{ECR}/amazon-k8s-cni:v1"}}]}}}}}}
     """
     ctx, obj, res = last(text)
-    assert res is None and PLAN_KEY not in ctx.options
+    assert res is None and not ctx.image_copy
     assert NETWORK_TRANSLATORS[1](obj, ctx).outcome == "dropped"
 
 
@@ -342,7 +342,7 @@ def test_index_is_json_safe_and_complete():
     assert json.loads(json.dumps(idx)) == idx
     assert idx == {"complete": True, "secrets": {"shop/ecr-cred": "ecr"}, "pullSecretUses": {"shop/ecr-cred": ["ecr"]}}
     ctx = WorkloadContext()
-    assert translate(objs[1], ctx).outcome == "translated" and ctx.options[INDEX_KEY]["complete"] is False
+    assert translate(objs[1], ctx).outcome == "translated" and ctx.indexes[INDEX_KEY]["complete"] is False
 
 
 # --- catalogue, data, purity ------------------------------------------------------------------------

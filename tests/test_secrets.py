@@ -17,7 +17,7 @@ from translators.identity.translate import plan_identities
 from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests
 from translators.refdata import DATA
 from translators.secrets.translate import SECRETS_TRANSLATORS, is_secret_manifest, prepare
-from translators.secrets.index import INDEX_KEY, KV_SECRET_NAME, MIGRATION_KEY
+from translators.secrets.index import INDEX_KEY, KV_SECRET_NAME
 
 from conftest import CORPUS  # noqa: E402
 
@@ -116,7 +116,7 @@ def test_secret_provider_class_translated():
     assert sorted(f.rule_id for f in res.findings) == ["SEC-001", "SEC-003", "SEC-004", "SEC-005"]
     sec4 = next(f for f in res.findings if f.rule_id == "SEC-004")
     assert "prod/gateway:merchant.id → prod-gateway-merchant-id" in sec4.message
-    mig = {m["keyVaultName"]: m for m in ctx.options[MIGRATION_KEY]}
+    mig = {m["keyVaultName"]: m for m in ctx.secrets_migration}
     assert sorted(mig) == ["app-feature-flag", "prod-api-key", "prod-db-password", "prod-gateway",
                            "prod-gateway-api-key", "prod-gateway-merchant-id"]
     assert mig["prod-gateway-merchant-id"]["command"] == (
@@ -126,7 +126,7 @@ def test_secret_provider_class_translated():
     assert "aws ssm get-parameter --name /app/feature-flag --with-decryption" in mig["app-feature-flag"]["command"]
     assert mig["prod-api-key"]["awsName"] == "arn:aws:secretsmanager:us-east-1:1:secret:prod/api-key-AbC123"
     # the identity reading the vault got Key Vault Secrets User (checked through the plan in test_identity)
-    assert ctx.options[INDEX_KEY]["classIdentity"] == {"shop/app": "id-api-role"}
+    assert ctx.indexes[INDEX_KEY]["classIdentity"] == {"shop/app": "id-api-role"}
 
 
 def test_v1alpha1_and_path_translation():
@@ -239,7 +239,7 @@ def test_external_secrets():
     flags = results["ExternalSecret/shop/flags"].objects[0]["spec"]["data"][0]["remoteRef"]
     assert flags == {"key": "app-flag"}
     assert "ExternalSecret/shop/vault" not in results
-    mig = {m["keyVaultName"]: m for m in ctx.options[MIGRATION_KEY]}
+    mig = {m["keyVaultName"]: m for m in ctx.secrets_migration}
     assert mig["app-flag"]["awsService"] == "ssm" and "--region eu-west-1" in mig["prod-db"]["command"]
     # the store's ServiceAccount gets a workload identity with Key Vault Secrets User (SEC-015)
     assert ctx.service_account_identities[("shop", "eso-reader")] == "id-shop-eso-reader"
@@ -334,12 +334,12 @@ def test_corpus_secrets():
             assert {f.rule_id for f in res.findings} <= SECRETS_RULES
     assert classes == 3
     # every class in the corpus is mounted by a Deployment or Pod: each gets an identity with vault access
-    assert set(ctx.options[INDEX_KEY]["classIdentity"]) == {
+    assert set(ctx.indexes[INDEX_KEY]["classIdentity"]) == {
         "default/nginx-irsa-deployment-aws-secrets", "default/nginx-pod-identity-deployment-aws-secrets",
         "default/basic-test-mount-spc"}
     for ident in plan.identities:
         assert [g.role for g in ident.roles] == ["Key Vault Secrets User"]
-    spc_jmes = next(m for m in ctx.options[MIGRATION_KEY] if m["jsonKey"] == "username" and "ssm" in m["command"])
+    spc_jmes = next(m for m in ctx.secrets_migration if m["jsonKey"] == "username" and "ssm" in m["command"])
     assert spc_jmes["keyVaultName"] == "jsonSsm-username"
 
 

@@ -7,7 +7,7 @@ from helpers import load
 
 from test_secrets import KV, spc
 from translators.k8s import WorkloadContext
-from translators.secrets.index import (KV_SECRET_NAME, MIGRATION_KEY, aws_secret_id, index_secrets, kv_secret_name,
+from translators.secrets.index import (KV_SECRET_NAME, aws_secret_id, index_secrets, kv_secret_name,
                                        migration_command)
 
 
@@ -59,5 +59,5 @@ def test_migration_plan_sorted_and_first_entry_per_name_kept():
     ctx = WorkloadContext(key_vault_name=KV)
     for kv, aws in [("b", "b1"), ("A", "a1"), ("a", "a2"), ("B", "b2"), ("b", "b3"), ("c", "c1"), ("A", "a3")]:
         add_migration(ctx, kv, "secretsmanager", aws)
-    assert [(m["keyVaultName"], m["awsName"]) for m in ctx.options[MIGRATION_KEY]] == \
+    assert [(m["keyVaultName"], m["awsName"]) for m in ctx.secrets_migration] == \
         [("A", "a1"), ("a", "a2"), ("b", "b1"), ("B", "b2"), ("c", "c1")]

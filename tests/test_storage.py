@@ -284,7 +284,7 @@ def test_quantity_gib(q, gib):
 def test_index_is_json_safe():
     import json
     ctx, _ = run(EFS + CLAIM.replace("{cls}", "efs-sc").replace("{size}", "5Gi"))
-    idx = ctx.options[INDEX_KEY]
+    idx = ctx.indexes[INDEX_KEY]
     assert json.loads(json.dumps(idx)) == idx
     assert idx["classes"] == {"efs-sc": "efs"} and idx["claimMinGiB"] == {"efs-sc": 5.0}
     assert index_storage([])["complete"] is True

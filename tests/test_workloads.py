@@ -149,13 +149,10 @@ def _valid(manifest) -> bool | None:
 # ---------------------------------------------------------------------------------------------- kind declarations
 
 def _declared_translators():
-    import importlib
-
+    from translators.concerns import CONCERNS
     from translators.k8s import kinds_of
-    from translators.workloads import TRANSLATOR_MODULES
 
-    return [t for name, attr in TRANSLATOR_MODULES for t in getattr(importlib.import_module(name), attr)
-            if kinds_of(t) is not None]
+    return [t for c in CONCERNS for t in c.translators if kinds_of(t) is not None]
 
 
 def _generated_estate(tmp_path, n):

@@ -18,7 +18,7 @@ from translators.errors import field_path
 from translators.findings import Findings
 from translators.gcpause import gc_paused
 from translators.naming import acr_name, key_vault_name, workspace_name
-from translators.plan import AksPlan
+from translators.plan import AksPlan, ClusterFeature
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEFAULT_CLUSTER_CONFIG = EXAMPLES / "cluster.yaml"
@@ -152,25 +152,27 @@ def _eksctl_only_accounts(cfg: Any, objects: list, identities: dict, findings: F
 
 
 def apply_cluster_requests(plan: AksPlan, findings: Findings) -> None:
-    """Switch on what the manifest translations need on the cluster (``WorkloadContext.cluster_requests``).
+    """Act on every :class:`~translators.plan.ClusterFeature` the manifest translations asked for.
 
-    ``blobCSIDriver`` → Blob CSI driver; ``appRouting`` → application routing add-on;
-    ``nodeAutoProvisioning`` → NAP; ``enableUltraSSD`` → Ultra Disk on zonal Linux user pools;
-    ``zones`` → a finding when no pool is zonal (Premium SSD v2 / Ultra Disks are zonal);
-    ``ingressApplicationGateway`` → a finding (AGIC needs an Application Gateway, not planned here).
+    Always part of the planned cluster: ``workloadIdentity``, ``keyVaultSecretsProvider``, ``containerInsights``.
+    Switched on: ``blobCSIDriver`` → Blob CSI driver; ``appRouting`` → application routing add-on;
+    ``nodeAutoProvisioning`` → NAP; ``serviceMeshIstio`` → Istio add-on; ``enableUltraSSD`` → Ultra Disk on zonal
+    Linux pools. Reported: ``zones``/``enableUltraSSD`` with no zonal pool (``CLU-024``: Premium SSD v2 / Ultra Disks
+    are zonal); ``ingressApplicationGateway`` (``CLU-025``: AGIC needs an Application Gateway, not planned here).
     """
     req = plan.workloads.cluster_requests if plan.workloads else set()
     c = plan.cluster
-    c.blob_csi_driver = c.blob_csi_driver or "blobCSIDriver" in req
-    c.app_routing = c.app_routing or "appRouting" in req
-    c.node_auto_provisioning = c.node_auto_provisioning or "nodeAutoProvisioning" in req
+    c.blob_csi_driver = c.blob_csi_driver or ClusterFeature.BLOB_CSI_DRIVER in req
+    c.app_routing = c.app_routing or ClusterFeature.APP_ROUTING in req
+    c.node_auto_provisioning = c.node_auto_provisioning or ClusterFeature.NODE_AUTO_PROVISIONING in req
+    c.service_mesh_istio = c.service_mesh_istio or ClusterFeature.SERVICE_MESH_ISTIO in req
     zonal = [p for p in plan.node_pools if p.availability_zones]
-    if "enableUltraSSD" in req:
+    if ClusterFeature.ENABLE_ULTRA_SSD in req:
         for p in zonal:
             if p.os_type == "Linux":
                 p.enable_ultra_ssd = True
-    if ("zones" in req or "enableUltraSSD" in req) and not zonal:
+    if (ClusterFeature.ZONES in req or ClusterFeature.ENABLE_ULTRA_SSD in req) and not zonal:
         findings.add("CLU-024", "zonal disks (Premium SSD v2 / Ultra) are requested by StorageClasses but no "
                                 "node pool has availability zones")
-    if "ingressApplicationGateway" in req:
+    if ClusterFeature.INGRESS_APPLICATION_GATEWAY in req:
         findings.add("CLU-025", "eks-to-aks:ingress=agic needs an Application Gateway and the AGIC add-on")

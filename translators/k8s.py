@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable
 
 from translators.errors import InputError, field_path
 from translators.findings import Finding, Findings, finding
+from translators.plan import ImageCopyPlan, Placeholder, SecretMigration
 from translators.input.yamlsource import SourceDoc, clone, load_documents
 
 OUTCOMES = ("translated", "passthrough", "dropped")
@@ -109,9 +110,12 @@ class WorkloadContext:
         registry_login_server: the stack's ACR, e.g. ``acrshop1a2b3c4d.azurecr.io``.
         key_vault_name: the stack's Key Vault name.
         location: Azure region; zones: zones the node pools use.
-        options: config values (``ingress``: approuting|agic|nginx, ``resourceMap``, ...).
-        cluster_requests: features a translation needs on the cluster
-            (e.g. ``enableUltraSSD``, ``blobCSIDriver``, ``appRouting``); the landing zone honours them.
+        options: the user's options only (``ingress``: approuting|agic|nginx, ``resourceMap``, ...).
+        indexes: whole-estate indexes the concerns' ``prepare`` built, by key (see :func:`estate_indexer`).
+        cluster_requests: features a translation needs on the cluster (values of
+            :class:`translators.plan.ClusterFeature`); :func:`translators.estate.apply_cluster_requests` handles each.
+        image_copy: source image → ACR image, filled by the registry translators.
+        secrets_migration: AWS secrets to copy into Key Vault, filled by the secrets translators.
         tenant_id: Azure tenant id, or a placeholder the Pulumi layer fills from the client config.
         ingress_classes: IngressClass names whose controller is the AWS Load Balancer Controller.
         service_account_identities: which workload identity each ServiceAccount federates with.
@@ -120,10 +124,13 @@ class WorkloadContext:
     registry_login_server: str = "example.azurecr.io"
     key_vault_name: str = "kv-example"
     location: str = "eastus"
-    tenant_id: str = "${AZURE_TENANT_ID}"
+    tenant_id: str = field(default_factory=Placeholder.tenant_id)
     zones: list[str] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
+    indexes: dict[str, Any] = field(default_factory=dict)
     cluster_requests: set[str] = field(default_factory=set)
+    image_copy: ImageCopyPlan = field(default_factory=dict)
+    secrets_migration: list[SecretMigration] = field(default_factory=list)
     ingress_classes: set[str] = field(default_factory=set)
     # (namespace, service account name) -> workload identity name (a key of the identity plan)
     service_account_identities: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -143,15 +150,33 @@ class Translation:
 
 
 def estate_index(ctx: WorkloadContext, key: str, empty: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The whole-estate index a module's ``prepare`` stored under ``ctx.options[key]``.
+    """The whole-estate index a module's ``prepare`` stored under ``ctx.indexes[key]``.
 
     When ``prepare`` did not run (a translator called on its own), stores and returns ``empty()``,
     an index marked ``"complete": False`` by convention, so translators can tell they see one object only.
     """
-    idx = ctx.options.get(key)
+    idx = ctx.indexes.get(key)
     if not isinstance(idx, dict):
-        idx = ctx.options[key] = empty()
+        idx = ctx.indexes[key] = empty()
     return idx
+
+
+def estate_indexer(key: str, build: Callable[[list[K8sObject]], dict[str, Any]], empty: Callable[[], dict[str, Any]]
+                   ) -> tuple[Callable[[list[K8sObject], WorkloadContext], None], Callable[[WorkloadContext], dict[str, Any]]]:
+    """A concern's ``(prepare, index)`` pair for a whole-estate index kept at ``ctx.indexes[key]``.
+
+    ``prepare(objects, ctx)`` stores ``build(objects)``; ``index(ctx)`` returns it, or ``empty()`` (marked
+    ``"complete": False``) when ``prepare`` did not run (a translator called on one object).
+    """
+    def prepare(objects: list[K8sObject], ctx: WorkloadContext) -> None:
+        ctx.indexes[key] = build(objects)
+
+    def index(ctx: WorkloadContext) -> dict[str, Any]:
+        return estate_index(ctx, key, empty)
+
+    prepare.__doc__ = f"Store ``{build.__name__}`` of all input objects in ``ctx.indexes[{key!r}]``."
+    index.__doc__ = f"The estate index at ``ctx.indexes[{key!r}]`` (see :func:`translators.k8s.estate_indexer`)."
+    return prepare, index
 
 
 def add_finding(findings: Findings, rule_id: str, message: str, obj: K8sObject, *path: Any,

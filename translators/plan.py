@@ -1,16 +1,94 @@
-"""The neutral AKS plan: what the Pulumi layer builds, with no Pulumi types.
+"""The neutral AKS plan: the one, typed hand-over from the translators to the Pulumi layer.
 
-Produced by :func:`translators.translate.translate_estate`, consumed by
-``landing_zone/`` and ``workloads/``. Field names follow the ARM /
-pulumi-azure-native property they feed (``vm_size`` → ``vmSize``,
+Produced by :func:`translators.estate.translate_estate`; ``landing_zone/``, ``workloads/`` and
+``program.py`` read nothing else of ``translators`` (``tests/test_architecture.py`` checks it). No Pulumi
+types. Field names follow the ARM / pulumi-azure-native property they feed (``vm_size`` → ``vmSize``,
 ``os_disk_size_gb`` → ``osDiskSizeGB``).
+
+Shapes:
+
+* :class:`AksPlan`: :class:`ClusterPlan`, :class:`NetworkPlan`, :class:`NodePoolPlan` list, the globally
+  unique resource names, findings, and the :class:`WorkloadPlan` of the manifests;
+* :class:`WorkloadPlan`: the emitted manifests, one :class:`ObjectResult` per input object, the
+  :class:`IdentityPlan` (:class:`WorkloadIdentity` → :class:`FederatedCredential`, :class:`RoleGrant`), the
+  image copy plan (:data:`ImageCopyPlan`), the secrets migration plan (:class:`SecretMigration`) and the
+  :class:`ClusterFeature` set the translations asked the cluster for;
+* :class:`Placeholder`: the ``${...}`` markers translators leave in manifests for values known only after
+  ``pulumi up`` (an identity's client id, the tenant id), filled by the Pulumi layer.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from translators.findings import Finding
+from translators.naming import short_hash, stable_guid
+from translators.refdata import builtin_roles
+
+if TYPE_CHECKING:
+    from translators.k8s import WorkloadContext
+
+
+__all__ = ["AksPlan", "ClusterFeature", "ClusterPlan", "FederatedCredential", "IdentityPlan", "ImageCopyPlan",
+           "NetworkPlan", "NodePoolPlan", "ObjectResult", "Placeholder", "RoleGrant", "SecretMigration", "WorkloadIdentity",
+           "WorkloadPlan", "builtin_role_guid", "short_hash", "stable_guid"]
+
+
+def builtin_role_guid(role: str) -> str:
+    """The GUID of Azure built-in role ``role`` (``data/azure_builtin_roles.tsv``, from Microsoft's built-in roles page).
+
+    Raises:
+        KeyError: ``role`` is not in the table.
+    """
+    return builtin_roles()[role]
+
+
+class ClusterFeature(StrEnum):
+    """A feature a manifest translation needs on the cluster (``WorkloadContext.cluster_requests``).
+
+    :func:`translators.estate.apply_cluster_requests` handles each one: it switches the feature on in the
+    plan, or it is part of every planned cluster, or it is refused with a finding. The values are the ones the
+    data tables use (``cluster_request`` columns).
+    """
+
+    WORKLOAD_IDENTITY = "workloadIdentity"  # always on: OIDC issuer + workload identity
+    KEY_VAULT_SECRETS_PROVIDER = "keyVaultSecretsProvider"  # always on: azureKeyvaultSecretsProvider add-on
+    CONTAINER_INSIGHTS = "containerInsights"  # always on: omsagent add-on
+    BLOB_CSI_DRIVER = "blobCSIDriver"  # ClusterPlan.blob_csi_driver
+    APP_ROUTING = "appRouting"  # ClusterPlan.app_routing
+    NODE_AUTO_PROVISIONING = "nodeAutoProvisioning"  # ClusterPlan.node_auto_provisioning
+    ENABLE_ULTRA_SSD = "enableUltraSSD"  # NodePoolPlan.enable_ultra_ssd on zonal Linux pools
+    ZONES = "zones"  # a finding when no pool is zonal
+    INGRESS_APPLICATION_GATEWAY = "ingressApplicationGateway"  # refused: needs an Application Gateway (finding)
+    SERVICE_MESH_ISTIO = "serviceMeshIstio"  # ClusterPlan.service_mesh_istio (Istio add-on, default revision)
+
+
+class Placeholder:
+    """The ``${...}`` markers in translated manifests and how the Pulumi layer finds them.
+
+    ``${IDENTITY_CLIENT_ID:<identity>}``: the client id of workload identity ``<identity>``;
+    ``${AZURE_TENANT_ID}``: the tenant of the deploying principal.
+    """
+
+    PATTERN = re.compile(r"\$\{(IDENTITY_CLIENT_ID:[A-Za-z0-9._-]+|AZURE_TENANT_ID)\}")
+    TENANT_ID = "AZURE_TENANT_ID"
+
+    @staticmethod
+    def client_id_key(identity: str) -> str:
+        """``IDENTITY_CLIENT_ID:<identity>``: the key of an identity's client id in the placeholder values."""
+        return "IDENTITY_CLIENT_ID:" + identity
+
+    @staticmethod
+    def client_id(identity: str) -> str:
+        """``${IDENTITY_CLIENT_ID:<identity>}``: the marker written into a manifest."""
+        return "${" + Placeholder.client_id_key(identity) + "}"
+
+    @staticmethod
+    def tenant_id() -> str:
+        """``${AZURE_TENANT_ID}``."""
+        return "${" + Placeholder.TENANT_ID + "}"
 
 
 @dataclass
@@ -91,6 +169,8 @@ class ClusterPlan:
         node_auto_provisioning: ``nodeProvisioningProfile.mode=Auto`` (Karpenter on AKS).
         blob_csi_driver: enable the Blob CSI driver (Mountpoint for S3 replacement).
         app_routing: enable the application routing add-on (managed NGINX ingress).
+        service_mesh_istio: enable the Istio-based service mesh add-on (``serviceMeshProfile.mode=Istio``; no
+            revision given, so AKS installs its default supported revision: learn.microsoft.com/azure/aks/istio-deploy-addon).
         cost_analysis / image_cleaner: optional features.
     """
 
@@ -108,10 +188,134 @@ class ClusterPlan:
     node_auto_provisioning: bool = False
     blob_csi_driver: bool = False
     app_routing: bool = True
+    service_mesh_istio: bool = False
     log_retention_days: int = 30
-    admin_username: str = "azureuser"
-    windows_admin_username: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    """One Azure role assignment for a workload identity.
+
+    Attributes:
+        role: Azure built-in role name (a key of ``data/azure_builtin_roles.tsv``).
+        scope: ``vault`` (stack Key Vault), ``registry`` (stack container registry) or ``resource``.
+        resource_id: the Azure resource id when ``scope`` is ``resource``, else ``None``.
+        reason: the AWS permission it replaces (for reports).
+    """
+
+    role: str
+    scope: str
+    resource_id: str | None = None
+    reason: str = ""
+
+
+@dataclass
+class FederatedCredential:
+    """A federated identity credential: trust ServiceAccount ``namespace/service_account`` tokens.
+
+    The issuer is the cluster's OIDC issuer URL, an output the Pulumi layer supplies.
+    """
+
+    name: str
+    namespace: str
+    service_account: str
+    subject: str
+    audience: str = "api://AzureADTokenExchange"
+
+
+@dataclass
+class WorkloadIdentity:
+    """A user-assigned managed identity for workloads.
+
+    Attributes:
+        name: Azure resource name (3–128, ``[A-Za-z0-9_-]``, starts alphanumeric).
+        source: the IAM role ARN / name or eksctl entry it replaces.
+        federated: its federated credentials (at most 20 per identity).
+        roles: its role assignments.
+    """
+
+    name: str
+    source: str
+    federated: list[FederatedCredential] = field(default_factory=list)
+    roles: list[RoleGrant] = field(default_factory=list)
+
+
+@dataclass
+class IdentityPlan:
+    """Workload identities (sorted by name) and ServiceAccounts the plan creates (eksctl-only ones)."""
+
+    identities: list[WorkloadIdentity] = field(default_factory=list)
+    service_accounts: list[dict[str, Any]] = field(default_factory=list)
+
+    def get(self, name: str) -> WorkloadIdentity | None:
+        """The identity named ``name``, or ``None``."""
+        return next((i for i in self.identities if i.name == name), None)
+
+
+class SecretMigration(TypedDict):
+    """One AWS secret to copy into Key Vault (an entry of :attr:`WorkloadPlan.secrets_migration`).
+
+    ``awsService`` is ``secretsmanager`` or ``ssm``; ``jsonKey`` the key read from a JSON secret (or
+    ``None``); ``command`` the shell line that copies it without printing the value.
+    """
+
+    awsName: str
+    awsService: str
+    jsonKey: str | None
+    keyVaultName: str
+    command: str
+
+
+ImageCopyPlan = dict[str, str]
+"""Image copy plan: source image reference → its name in the stack's ACR (``az acr import`` per entry)."""
+
+
+@dataclass
+class ObjectResult:
+    """The outcome for one input object: ``objects`` are what is emitted for it.
+
+    The object is named by where it was read (``file``, 1-based ``line``), not held: a plan that held every
+    input object would keep every parsed document and its line tree alive (~40 MB at 10,000 objects).
+    """
+
+    file: str
+    line: int
+    outcome: str
+    objects: list[dict[str, Any]]
+    findings: list[Finding]
+
+
+@dataclass
+class WorkloadPlan:
+    """Translated manifests plus accounting.
+
+    Attributes:
+        results: one :class:`ObjectResult` per input object, in input order.
+        objects: every emitted object, Namespaces and CRDs first, duplicates merged. Objects that
+            pass through unchanged are the input manifests themselves (not copies): read-only.
+        findings: all findings of the manifests translation.
+        counts: ``{"translated", "passthrough", "dropped"}`` → number of input objects.
+        cluster_requests: features the translations need on the cluster.
+        context: the translation context (user options, estate indexes), for the reports.
+        identities: the identity plan when identity translation ran.
+        image_copy: source image → ACR image, for every image the translation moved to the stack's ACR.
+        secrets_migration: AWS secrets to copy into Key Vault, sorted by Key Vault name.
+    """
+
+    results: list[ObjectResult]
+    objects: list[dict[str, Any]]
+    findings: list[Finding]
+    counts: dict[str, int]
+    cluster_requests: set[ClusterFeature]
+    context: WorkloadContext
+    identities: IdentityPlan | None = None
+    image_copy: ImageCopyPlan = field(default_factory=dict)
+    secrets_migration: list[SecretMigration] = field(default_factory=list)
+
+    def secret_names(self) -> list[str]:
+        """Key Vault secret names of the secrets migration plan (sorted, unique)."""
+        return sorted({e["keyVaultName"] for e in self.secrets_migration if e.get("keyVaultName")})
 
 
 @dataclass
@@ -130,7 +334,7 @@ class AksPlan:
     key_vault_name: str
     log_analytics_name: str
     findings: list[Finding] = field(default_factory=list)
-    workloads: Any = None  # translators.workloads.WorkloadPlan when manifests were given
+    workloads: WorkloadPlan | None = None  # when manifests or eksctl service accounts were given
 
     @property
     def system_pools(self) -> list[NodePoolPlan]:

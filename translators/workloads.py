@@ -2,8 +2,8 @@
 
 Order of work:
 
-1. ``prepare``: modules that need the whole estate first index it (storage
-   classes, ingress classes, service accounts → identities);
+1. ``prepare``: the concerns (:data:`translators.concerns.CONCERNS`) that need the whole estate first index it
+   (storage classes, ingress classes, ...), then identity planning maps service accounts to identities;
 2. per object, the translators of every concern are *chained*: each sees the
    previous one's ``objects[0]`` (so registry, identity and storage edits to one
    Deployment all land); a ``dropped`` outcome stops the chain; translators declared
@@ -19,89 +19,20 @@ The counts of the three outcomes add up to the number of input objects.
 from __future__ import annotations
 
 import copy
-import importlib
-from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from translators.concerns import CONCERNS, Concern, drop_service_accounts, plan_identities
 from translators.errors import InputError
 from translators.findings import Finding, Findings, finding
 from translators.k8s import OUTCOMES, K8sObject, Translation, WorkloadContext, kinds_of
+from translators.plan import ClusterFeature, IdentityPlan, ObjectResult, WorkloadPlan
 
-# (module, attribute holding its translator list), in chain order.
-# Add-ons first: what they drop (AWS-only controllers) should not collect identity or image findings.
-TRANSLATOR_MODULES: tuple[tuple[str, str], ...] = (
-    ("translators.addons.translate", "ADDON_TRANSLATORS"),
-    ("translators.karpenter.translate", "KARPENTER_TRANSLATORS"),
-    ("translators.backup.translate", "BACKUP_TRANSLATORS"),
-    ("translators.storage.translate", "STORAGE_TRANSLATORS"),
-    ("translators.ingress.translate", "INGRESS_TRANSLATORS"),
-    ("translators.ingress.loadbalancer", "SERVICE_TRANSLATORS"),
-    ("translators.network.translate", "NETWORK_TRANSLATORS"),
-    ("translators.registry.translate", "REGISTRY_TRANSLATORS"),
-    ("translators.identity.translate", "IDENTITY_TRANSLATORS"),
-    ("translators.secrets.translate", "SECRETS_TRANSLATORS"),
-    ("translators.appconfig.translate", "APPCONFIG_TRANSLATORS"),
-)
 # What a translator raises when a field of its object has a type or shape it does not expect
 # (manifests are not schema-validated): reported as an InputError on that object.
 SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 AWS_GROUP_SUFFIXES = ("k8s.aws", "amazonaws.com", "services.k8s.aws")
 FIRST_KINDS = ("Namespace", "CustomResourceDefinition")
-
-
-@dataclass
-class ObjectResult:
-    """The outcome for one input object: ``objects`` are what is emitted for it.
-
-    The object is named by where it was read (``file``, 1-based ``line``), not held: a plan that held every
-    input object would keep every parsed document and its line tree alive (~40 MB at 10,000 objects).
-    """
-
-    file: str
-    line: int
-    outcome: str
-    objects: list[dict[str, Any]]
-    findings: list[Finding]
-
-
-@dataclass
-class WorkloadPlan:
-    """Translated manifests plus accounting.
-
-    Attributes:
-        results: one :class:`ObjectResult` per input object, in input order (``results[i]`` is for ``objects[i]``
-            of the input given to :func:`translate_workloads`).
-        objects: every emitted object, Namespaces and CRDs first, duplicates merged. Objects that
-            pass through unchanged are the input manifests themselves (not copies): read-only.
-        findings: all findings of the manifests translation.
-        counts: ``{"translated", "passthrough", "dropped"}`` → number of input objects.
-        cluster_requests: features the translations need on the cluster.
-        secret_objects: indexes into ``objects`` of Kubernetes Secrets (deploy as Pulumi secrets).
-        identities: the identity plan (``translators.identity.translate.IdentityPlan``) when identity translation ran.
-    """
-
-    results: list[ObjectResult]
-    objects: list[dict[str, Any]]
-    findings: list[Finding]
-    counts: dict[str, int]
-    cluster_requests: set[str]
-    context: WorkloadContext
-    identities: Any = None
-    extras: dict[str, Any] = field(default_factory=dict)
-
-
-def _load_modules() -> list[tuple[Any, list[Callable]]]:
-    mods = []
-    for name, attr in TRANSLATOR_MODULES:
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as exc:  # a concern not built yet: its objects pass through
-            if exc.name != name:
-                raise
-            continue
-        mods.append((mod, list(getattr(mod, attr))))
-    return mods
 
 
 def shape_error(obj: K8sObject, where: str) -> InputError:
@@ -110,30 +41,27 @@ def shape_error(obj: K8sObject, where: str) -> InputError:
                       f"read; check the object against the {obj.api_version} {obj.kind} schema")
 
 
-def _prepare_checked(mods: list[tuple[Any, list[Callable]]], objects: list[K8sObject], ctx: WorkloadContext,
-                     cfg: Any, findings: Findings) -> Any:
+def _prepare_checked(concerns: Sequence[Concern], objects: list[K8sObject], ctx: WorkloadContext,
+                     cfg: Any, findings: Findings) -> IdentityPlan:
     """:func:`_prepare`, with a shape error blamed on the first object that causes it on its own."""
     try:
-        return _prepare(mods, objects, ctx, cfg, findings)
+        return _prepare(concerns, objects, ctx, cfg, findings)
     except SHAPE_ERRORS as exc:
         for o in objects:
             try:
-                _prepare(mods, [o], WorkloadContext(options=copy.deepcopy(ctx.options)), None, Findings())
+                _prepare(concerns, [o], WorkloadContext(options=copy.deepcopy(ctx.options)), None, Findings())
             except SHAPE_ERRORS:
                 raise shape_error(o, "indexing the estate") from exc
         raise
 
 
-def _prepare(mods: list[tuple[Any, list[Callable]]], objects: list[K8sObject], ctx: WorkloadContext,
-             cfg: Any, findings: Findings) -> Any:
-    identities = None
-    # identity planning runs last: it needs to know what the other concerns drop
-    for mod, _ in sorted(mods, key=lambda m: m[0].__name__ == "translators.identity.translate"):
-        if mod.__name__ == "translators.identity.translate":  # needs the ClusterConfig and reports findings
-            identities = mod.plan_identities(cfg, objects, ctx, findings)
-        elif hasattr(mod, "prepare"):
-            mod.prepare(objects, ctx)
-    return identities
+def _prepare(concerns: Sequence[Concern], objects: list[K8sObject], ctx: WorkloadContext,
+             cfg: Any, findings: Findings) -> IdentityPlan:
+    """Every concern's ``prepare``, then identity planning (it reads the ClusterConfig and the secrets index)."""
+    for concern in concerns:
+        if concern.prepare is not None:
+            concern.prepare(objects, ctx)
+    return plan_identities(cfg, objects, ctx, findings)
 
 
 def _is_aws_only(obj: K8sObject) -> bool:
@@ -204,23 +132,18 @@ def translate_workloads(objects: list[K8sObject], ctx: WorkloadContext, cfg: Any
         cfg: the eksctl ``ClusterConfig`` (identity translation reads ``iam``), or ``None``.
         progress: called as ``progress(done, total)`` every 100 objects and at the end (CLI progress bar).
     """
-    mods = _load_modules()
     findings = Findings()
-    identities = _prepare_checked(mods, objects, ctx, cfg, findings)
-    chain = [(t, kinds_of(t)) for _, ts in mods for t in ts]
+    identities = _prepare_checked(CONCERNS, objects, ctx, cfg, findings)
+    chain = [(t, kinds_of(t)) for concern in CONCERNS for t in concern.translators]
     results = []
     for i, o in enumerate(objects, start=1):
         results.append(_chain(o, chain, ctx))
         if progress is not None and (i % 100 == 0 or i == len(objects)):
             progress(i, len(objects))
-    created: list[dict[str, Any]] = []
-    if identities is not None:
-        from translators.identity.translate import drop_service_accounts
-
-        dropped = {(o.namespace or "default", o.name) for o, r in zip(objects, results)
-                   if r.outcome == "dropped" and o.kind == "ServiceAccount" and not o.group}
-        drop_service_accounts(identities, dropped, ctx)
-        created = _with_namespaces(list(identities.service_accounts), objects)
+    dropped = {(o.namespace or "default", o.name) for o, r in zip(objects, results)
+               if r.outcome == "dropped" and o.kind == "ServiceAccount" and not o.group}
+    drop_service_accounts(identities, dropped, ctx)
+    created = _with_namespaces(list(identities.service_accounts), objects)
     emitted: list[dict[str, Any]] = []
     seen: dict[tuple, dict[str, Any]] = {}
     for r in results:
@@ -239,4 +162,5 @@ def translate_workloads(objects: list[K8sObject], ctx: WorkloadContext, cfg: Any
     counts = {k: sum(1 for r in results if r.outcome == k) for k in OUTCOMES}
     findings.sort(key=lambda f: f.sort_key())
     return WorkloadPlan(results=results, objects=emitted, findings=list(findings), counts=counts,
-                        cluster_requests=set(ctx.cluster_requests), context=ctx, identities=identities)
+                        cluster_requests={ClusterFeature(r) for r in ctx.cluster_requests}, context=ctx,
+                        identities=identities, image_copy=ctx.image_copy, secrets_migration=ctx.secrets_migration)

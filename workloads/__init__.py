@@ -10,15 +10,16 @@ Placeholders that translators leave for values known only after ``pulumi up``
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 from collections.abc import Mapping
 
 import pulumi
 import pulumi_kubernetes as k8s
 
+from translators.plan import Placeholder
 
-PLACEHOLDER = re.compile(r"\$\{(IDENTITY_CLIENT_ID:[A-Za-z0-9._-]+|AZURE_TENANT_ID)\}")
+
+PLACEHOLDER = Placeholder.PATTERN
 
 
 def type_token(manifest: Mapping[str, Any]) -> str:

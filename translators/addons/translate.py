@@ -14,7 +14,7 @@ Translators (contract in :mod:`translators.k8s`), in :data:`ADDON_TRANSLATORS`:
 * App Mesh (``appmesh.k8s.aws``) and known ACK (``*.services.k8s.aws``) resources → dropped.
 
 Call :func:`prepare` with every input object first: it finds add-on workloads (reading the ConfigMaps they
-mount) and their companions (``ctx.options["addonIndex"]``); without it companions are matched as objects go by.
+mount) and their companions (``ctx.indexes["addonIndex"]``); without it companions are matched as objects go by.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from translators.addons.dns import (WORKLOAD_KINDS, as_dict, translate_cert_manager_issuer, translate_dns_endpoint,
                          translate_external_dns)
 from translators.findings import Findings
-from translators.k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index, handles
+from translators.k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_indexer, handles
 from translators.podspec import containers, pod_template
 from translators.refdata import read_table
 
@@ -204,13 +204,7 @@ def index_addons(objects: Iterable[K8sObject]) -> dict[str, Any]:
     return idx
 
 
-def prepare(objects: Iterable[K8sObject], ctx: WorkloadContext) -> None:
-    """Store :func:`index_addons` of all input objects in ``ctx.options["addonIndex"]``."""
-    ctx.options[INDEX_KEY] = index_addons(objects)
-
-
-def _index(ctx: WorkloadContext) -> dict[str, Any]:
-    return estate_index(ctx, INDEX_KEY, lambda: _empty_index(False))
+prepare, _index = estate_indexer(INDEX_KEY, index_addons, lambda: _empty_index(False))
 
 
 @handles(*sorted(WORKLOAD_KINDS))

@@ -14,7 +14,7 @@ Translators (contract in :mod:`translators.k8s`), in :data:`BACKUP_TRANSLATORS`:
 
 Values come from ``ctx.options["velero"]`` (``resourceGroup``, ``storageAccount``, ``subscriptionId``,
 ``useAAD``, ``incremental``) or ``${VELERO_*}`` placeholders. :func:`prepare` records the AWS snapshot
-locations (``ctx.options["veleroIndex"]``) so backups are judged regardless of input order.
+locations (``ctx.indexes["veleroIndex"]``) so backups are judged regardless of input order.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from typing import Any
 from collections.abc import Iterable
 
 from translators.findings import Findings
-from translators.k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index, handles
+from translators.k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_indexer, handles
 from translators.podspec import POD_KINDS, containers
 from translators.refdata import read_table
 
@@ -89,13 +89,7 @@ def index_velero(objects: Iterable[K8sObject]) -> dict[str, Any]:
             "awsSnapshotLocations": sorted({o.name for o in objects if _is_aws(o, "VolumeSnapshotLocation")})}
 
 
-def prepare(objects: Iterable[K8sObject], ctx: WorkloadContext) -> None:
-    """Store :func:`index_velero` of all input objects in ``ctx.options["veleroIndex"]``."""
-    ctx.options[INDEX_KEY] = index_velero(objects)
-
-
-def _index(ctx: WorkloadContext) -> dict[str, Any]:
-    return estate_index(ctx, INDEX_KEY, lambda: {"complete": False, "awsSnapshotLocations": []})
+prepare, _index = estate_indexer(INDEX_KEY, index_velero, lambda: {"complete": False, "awsSnapshotLocations": []})
 
 
 def _location(obj: K8sObject, ctx: WorkloadContext, keys: tuple[str, ...]) -> tuple[dict[str, Any], Findings]:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from collections.abc import Iterable
 
 from translators.findings import Findings
+from translators.plan import RoleGrant
 from translators.refdata import read_table
 
 if TYPE_CHECKING:
@@ -38,23 +39,6 @@ _POLICY_ARN = re.compile(r"^arn:[^:]*:iam::([^:]*):policy/(.+)$")
 _SUBSCRIPTION_ONLY = re.compile(r"^/subscriptions/[^/]+/?$", re.I)
 _RESOURCE_PREFIXES = ("table/", "stream/", "hostedzone/", "log-group:", "event-bus/", "rule/", "key/", "secret:",
                       "parameter/", "repository/")
-
-
-@dataclass(frozen=True)
-class RoleGrant:
-    """One Azure role assignment for a workload identity.
-
-    Attributes:
-        role: Azure built-in role name (a key of ``data/azure_builtin_roles.tsv``).
-        scope: ``vault`` (stack Key Vault), ``registry`` (stack container registry) or ``resource``.
-        resource_id: the Azure resource id when ``scope`` is ``resource``, else ``None``.
-        reason: the AWS permission it replaces (for reports).
-    """
-
-    role: str
-    scope: str
-    resource_id: str | None = None
-    reason: str = ""
 
 
 @dataclass(frozen=True)

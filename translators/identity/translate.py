@@ -9,7 +9,7 @@ AWS SecretProviderClass, External Secrets stores; see :mod:`translators.secrets.
 * one user-assigned managed identity per IAM role (ServiceAccounts trusting the same role
   share it), or per eksctl service account / association without a named role;
 * one federated credential per ServiceAccount, subject ``system:serviceaccount:<ns>:<name>``,
-  audience ``api://AzureADTokenExchange``, issuer the cluster's OIDC issuer (``ISSUER``: an
+  audience ``api://AzureADTokenExchange``, issuer the cluster's OIDC issuer (an
   output the Pulumi layer supplies). An identity takes at most 20 credentials, so larger
   groups are split into ``<name>``, ``<name>-2``, ... with the same role assignments;
 * role assignments from the IAM policies (:mod:`translators.identity.iam_policy`), plus
@@ -25,23 +25,21 @@ such a ServiceAccount gets the pod label ``azure.workload.identity/use: "true"``
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from translators.findings import Findings, finding
-from translators.identity.iam_policy import RoleGrant, node_iam_findings, prune
+from translators.identity.iam_policy import node_iam_findings, prune
 from translators.identity.bindings import Binding, annotated_bindings, choose_bindings, eksctl_bindings
 from translators.k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, handles
 from translators.naming import short_hash
+from translators.plan import FederatedCredential, IdentityPlan, Placeholder, RoleGrant, WorkloadIdentity
 from translators.podspec import POD_KINDS, pod_template
 from translators.refdata import read_table
 
 if TYPE_CHECKING:
     from translators.input.eksctl import ClusterConfig
 
-AUDIENCE = "api://AzureADTokenExchange"
-ISSUER = "cluster"  # the AKS cluster's OIDC issuer URL (an output of the cluster resource)
 MAX_FEDERATED = 20  # federated identity credentials per user-assigned identity
 USE_LABEL = "azure.workload.identity/use"
 CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
@@ -51,54 +49,6 @@ KEY_VAULT_READER = "Key Vault Secrets User"
 CLUSTER_REQUEST = "workloadIdentity"  # OIDC issuer + workload identity webhook on the cluster
 IDENTITY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$")
 CREDENTIAL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$")
-
-
-def client_id_placeholder(identity: str) -> str:
-    """``${IDENTITY_CLIENT_ID:<identity>}``: the identity's client id, substituted by the Pulumi layer."""
-    return "${IDENTITY_CLIENT_ID:" + identity + "}"
-
-
-@dataclass
-class FederatedCredential:
-    """A federated identity credential: trust ServiceAccount ``namespace/service_account`` tokens."""
-
-    name: str
-    namespace: str
-    service_account: str
-    subject: str
-    issuer: str = ISSUER
-    audience: str = AUDIENCE
-
-
-@dataclass
-class WorkloadIdentity:
-    """A user-assigned managed identity for workloads.
-
-    Attributes:
-        name: Azure resource name (3–128, ``[A-Za-z0-9_-]``, starts alphanumeric).
-        source: the IAM role ARN / name or eksctl entry it replaces.
-        federated: its federated credentials (at most :data:`MAX_FEDERATED`).
-        roles: its role assignments.
-    """
-
-    name: str
-    source: str
-    federated: list[FederatedCredential] = field(default_factory=list)
-    roles: list[RoleGrant] = field(default_factory=list)
-
-
-@dataclass
-class IdentityPlan:
-    """Workload identities (sorted by name) and ServiceAccounts the plan creates (eksctl-only ones)."""
-
-    identities: list[WorkloadIdentity] = field(default_factory=list)
-    service_accounts: list[dict[str, Any]] = field(default_factory=list)
-
-    def get(self, name: str) -> WorkloadIdentity | None:
-        return next((i for i in self.identities if i.name == name), None)
-
-    def as_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @lru_cache(maxsize=1)
@@ -158,7 +108,7 @@ def plan_identities(cfg: ClusterConfig | None, objects: list[K8sObject], ctx: Wo
         cfg: the eksctl :class:`~translators.input.eksctl.ClusterConfig`, or ``None`` (manifests only).
         objects: every input manifest (ServiceAccounts, workloads, SecretProviderClasses, stores).
         ctx: options (``resourceMap``, ``iamPolicies``) in; ``service_account_identities`` and the
-            secrets index (``ctx.options["secretsIndex"]``, with each class's identity) out.
+            secrets index (``ctx.indexes["secretsIndex"]``, with each class's identity) out.
         findings: receives identity findings (IDN-*, SEC-015, SEC-006).
     """
     from translators.secrets.index import INDEX_KEY, index_secrets
@@ -214,7 +164,7 @@ def plan_identities(cfg: ClusterConfig | None, objects: list[K8sObject], ctx: Wo
             for sa in chunk:
                 ctx.service_account_identities[sa] = name
     idx["classIdentity"] = _class_identities(idx, ctx, plan, taken, findings)
-    ctx.options[INDEX_KEY] = idx
+    ctx.indexes[INDEX_KEY] = idx
     plan.identities.sort(key=lambda i: i.name)
     if plan.identities:
         ctx.cluster_requests.add(CLUSTER_REQUEST)
@@ -261,7 +211,7 @@ def _service_account(ns: str, name: str, md: dict[str, Any], ctx: WorkloadContex
     ident = ctx.service_account_identities[(ns, name)]
     annotations = {str(k): str(v) for k, v in (md.get("annotations") or {}).items()
                    if not str(k).startswith(EKS_PREFIX)}
-    annotations.update({CLIENT_ID_ANNOTATION: client_id_placeholder(ident), TENANT_ID_ANNOTATION: ctx.tenant_id})
+    annotations.update({CLIENT_ID_ANNOTATION: Placeholder.client_id(ident), TENANT_ID_ANNOTATION: ctx.tenant_id})
     meta: dict[str, Any] = {"name": name, "namespace": ns}
     if md.get("labels"):
         meta["labels"] = {str(k): str(v) for k, v in md["labels"].items()}
@@ -300,7 +250,7 @@ def translate_service_account(obj: K8sObject, ctx: WorkloadContext) -> Translati
             what = f"removed ({row['note'] if row else 'no Azure equivalent'})"
         add_finding(findings, "IDN-012", f"{obj.ref()}: {key} {what}", obj, *path)
     if ident:
-        annotations[CLIENT_ID_ANNOTATION] = client_id_placeholder(ident)
+        annotations[CLIENT_ID_ANNOTATION] = Placeholder.client_id(ident)
         annotations[TENANT_ID_ANNOTATION] = ctx.tenant_id
     if annotations:
         md["annotations"] = annotations

@@ -33,16 +33,16 @@ _PREFIX_WILDCARD = re.compile(r"[^*?]*/\*")  # /api/* : a Prefix path
 
 def ingress_classes(objects: Iterable[K8sObject]) -> dict[str, str]:
     """IngressClass name → ``spec.controller`` for the estate; pass it as
-    ``ctx.options["ingressClasses"]`` so Ingresses of custom ALB classes are recognised."""
+    ``ctx.indexes["ingressClasses"]`` so Ingresses of custom ALB classes are recognised."""
     return {o.name: str((o.obj.get("spec") or {}).get("controller", "")) for o in objects
             if o.kind == "IngressClass" and isinstance(o.obj.get("spec"), dict)}
 
 
 def prepare(objects: Iterable[K8sObject], ctx: WorkloadContext) -> None:
-    """Store :func:`ingress_classes` of the estate in ``ctx.options["ingressClasses"]`` and the names of the AWS
+    """Store :func:`ingress_classes` of the estate in ``ctx.indexes["ingressClasses"]`` and the names of the AWS
     Load Balancer Controller's classes in ``ctx.ingress_classes``."""
     classes = ingress_classes(objects)
-    ctx.options["ingressClasses"] = classes
+    ctx.indexes["ingressClasses"] = classes
     ctx.ingress_classes = {n for n, c in classes.items() if c == ALB_CONTROLLER}
 
 
@@ -53,7 +53,7 @@ def is_alb_ingress(obj: K8sObject, ctx: WorkloadContext) -> bool:
     anns = annotations_of(obj.obj)
     cls = spec.get("ingressClassName") or anns.get(CLASS_ANNOTATION)
     cls = None if cls is None else str(cls)
-    known = ctx.options.get("ingressClasses") or {}
+    known = ctx.indexes.get("ingressClasses") or {}
     if cls in known:
         return known[cls] == ALB_CONTROLLER
     return cls == "alb" or any(k.startswith(ALB_PREFIX) for k in anns)

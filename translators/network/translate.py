@@ -15,7 +15,7 @@
   enforces it); workloads lose ``vpc.amazonaws.com/pod-eni``-style extended resources.
 
 :func:`prepare` indexes policies, ServiceAccount labels and workloads in the JSON-safe
-``ctx.options["networkIndex"]`` so results do not depend on input order.
+``ctx.indexes["networkIndex"]`` so results do not depend on input order.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from typing import Any
 from collections.abc import Iterable
 
 from translators.findings import Findings
-from translators.k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index, handles
+from translators.k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_indexer, handles
 from translators.network.sgp import NS_LABEL, SgRules, dedupe, private_range, security_groups
 from translators.podspec import POD_KINDS, containers, pod_template
 from translators.refdata import read_table
@@ -163,13 +163,7 @@ def _sa_policies_by_namespace(idx: dict[str, Any]) -> dict[str, list[dict[str, A
     return out
 
 
-def prepare(objects: list[K8sObject], ctx: WorkloadContext) -> None:
-    """Store :func:`index_network` of all input objects in ``ctx.options["networkIndex"]``."""
-    ctx.options[INDEX_KEY] = index_network(objects)
-
-
-def _index(ctx: WorkloadContext) -> dict[str, Any]:
-    return estate_index(ctx, INDEX_KEY, lambda: _empty_index(False))
+prepare, _index = estate_indexer(INDEX_KEY, index_network, lambda: _empty_index(False))
 
 
 def _sa_selected(policy: dict[str, Any], ns: str, sa: str, pod_labels: dict, idx: dict[str, Any]) -> bool:

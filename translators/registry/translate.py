@@ -9,7 +9,7 @@
   (the kubelet identity has AcrPull). ServiceAccounts lose ECR pull secrets too.
 * Docker config ``Secret`` holding ECR credentials → dropped (other registries' entries kept).
 
-Rewritten images are recorded in ``ctx.options["imageCopyPlan"]`` (source → target) for
+Rewritten images are recorded in ``ctx.image_copy`` (source → target) for
 :func:`~translators.registry.images.image_copy_plan` (``az acr import`` commands) and
 :func:`~translators.registry.images.velero_image_configmap`. Reading image references and registry hosts is
 :mod:`translators.registry.images`.
@@ -24,12 +24,11 @@ from typing import Any
 from collections.abc import Iterable
 
 from translators.findings import Findings
-from translators.k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index, handles
+from translators.k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_indexer, handles
 from translators.podspec import POD_KINDS, containers, get_path, pod_template
 from translators.registry.images import (ecr_host, eks_addon_accounts, image_copy_plan, is_ecr_host, is_templated, parse_image,
                               public_host, rewrite_image)
 
-PLAN_KEY = "imageCopyPlan"
 INDEX_KEY = "registryIndex"
 MIRROR_OPTION = "mirrorPublicImages"
 DOCKER_CONFIG_TYPES = {"kubernetes.io/dockerconfigjson": ".dockerconfigjson", "kubernetes.io/dockercfg": ".dockercfg"}
@@ -114,13 +113,7 @@ def index_registry(objects: Iterable[K8sObject]) -> dict[str, Any]:
     return idx
 
 
-def prepare(objects: list[K8sObject], ctx: WorkloadContext) -> None:
-    """Store :func:`index_registry` of the whole estate in ``ctx.options["registryIndex"]``."""
-    ctx.options[INDEX_KEY] = index_registry(objects)
-
-
-def _index(ctx: WorkloadContext) -> dict[str, Any]:
-    return estate_index(ctx, INDEX_KEY, lambda: {"complete": False, "secrets": {}, "pullSecretUses": {}})
+prepare, _index = estate_indexer(INDEX_KEY, index_registry, lambda: {"complete": False, "secrets": {}, "pullSecretUses": {}})
 
 
 # --- translators --------------------------------------------------------------------------------
@@ -188,7 +181,7 @@ def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translati
     new = obj.copy()
     for path, image, target in edits:
         get_path(new, path)["image"] = target
-        ctx.options.setdefault(PLAN_KEY, {})[image] = target
+        ctx.image_copy[image] = target
     _drop_pull_secrets(obj, get_path(new, spec_path), removed, spec_path, findings)
     return Translation("translated", [new], findings)
 

@@ -54,9 +54,8 @@ def migration_artefacts(plan: AksPlan) -> dict[str, str]:
     from translators.registry.images import image_copy_plan, velero_image_configmap
     from translators.storage.translate import storage_class_mapping, velero_storage_class_configmap
 
-    opts = wl.context.options
     files: dict[str, str] = {}
-    pairs = sorted((opts.get("imageCopyPlan") or {}).items())
+    pairs = sorted(wl.image_copy.items())
     if pairs:
         lines = ["#!/usr/bin/env bash", "# Copy every image the manifests now pull from ACR (az login + aws credentials).",
                  "set -euo pipefail"]
@@ -67,7 +66,7 @@ def migration_artefacts(plan: AksPlan) -> dict[str, str]:
     if renamed:
         files["velero-change-storage-class.yaml"] = yaml.safe_dump(velero_storage_class_configmap(renamed),
                                                                    sort_keys=False)
-    moves = opts.get("secretsMigration") or []
+    moves = wl.secrets_migration
     if moves:
         lines = ["#!/usr/bin/env bash", "# Copy each AWS secret into Key Vault; values are never printed.",
                  "set -euo pipefail"]

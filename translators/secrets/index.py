@@ -4,8 +4,8 @@ Pulumi).
 * :func:`index_secrets` finds the AWS ``SecretProviderClass`` objects and the pods that mount them, the
   External Secrets stores of the AWS provider, and every AWS secret they read; each secret gets one
   collision-free Key Vault name (Key Vault names ignore case; rule ``^[0-9a-zA-Z-]{1,127}$``).
-  :func:`prepare` stores the index in ``ctx.options["secretsIndex"]``.
-* :func:`add_migration` keeps ``ctx.options["secretsMigration"]``: one ``{awsName, awsService, jsonKey,
+  :func:`prepare` stores the index in ``ctx.indexes["secretsIndex"]``.
+* :func:`add_migration` keeps ``ctx.secrets_migration``: one ``{awsName, awsService, jsonKey,
   keyVaultName, command}`` entry per Key Vault secret, sorted by Key Vault name, where ``command`` copies the
   value from AWS into Key Vault without printing it (:func:`migration_command`).
 
@@ -24,11 +24,11 @@ import yaml
 
 from translators.identity.iam_policy import arn_service
 from translators.k8s import K8sObject, WorkloadContext
+from translators.plan import SecretMigration
 from translators.naming import short_hash
 from translators.podspec import pod_template
 
 INDEX_KEY = "secretsIndex"
-MIGRATION_KEY = "secretsMigration"
 CSI_DRIVER = "secrets-store.csi.k8s.io"
 SPC_GROUP = "secrets-store.csi.x-k8s.io"
 ESO_GROUP = "external-secrets.io"
@@ -164,17 +164,17 @@ def _names(logical: set[str]) -> dict[str, str]:
 
 def prepare(objects: list[K8sObject], ctx: WorkloadContext) -> None:
     """Index the estate's secrets (keeps the class identities :func:`plan_identities` chose)."""
-    old = ctx.options.get(INDEX_KEY)
+    old = ctx.indexes.get(INDEX_KEY)
     idx = index_secrets(objects)
     if isinstance(old, dict):
         idx["classIdentity"] = old.get("classIdentity", {})
-    ctx.options[INDEX_KEY] = idx
+    ctx.indexes[INDEX_KEY] = idx
 
 
 def index_of(ctx: WorkloadContext, obj: K8sObject) -> dict[str, Any]:
     """The estate index :func:`prepare` stored, or (a translator called on its own) an index of ``obj`` alone,
     marked ``complete: False``."""
-    idx = ctx.options.get(INDEX_KEY)
+    idx = ctx.indexes.get(INDEX_KEY)
     return idx if isinstance(idx, dict) else {**index_secrets([obj]), "complete": False}
 
 
@@ -205,8 +205,8 @@ def migration_command(vault: str, kv_name: str, service: str, aws_name: str, jso
 def add_migration(ctx: WorkloadContext, kv_name: str, service: str, aws_name: str, json_key: str | None = None,
                   region: str | None = None) -> None:
     """Add one entry to the migration plan, which stays sorted by Key Vault name (first entry per name wins)."""
-    plan = ctx.options.setdefault(MIGRATION_KEY, [])
-    entry = {"awsName": aws_name, "awsService": service, "jsonKey": json_key, "keyVaultName": kv_name,
+    plan = ctx.secrets_migration
+    entry: SecretMigration = {"awsName": aws_name, "awsService": service, "jsonKey": json_key, "keyVaultName": kv_name,
              "command": migration_command(ctx.key_vault_name, kv_name, service, aws_name, json_key, region)}
     start = bisect.bisect_left(plan, kv_name.lower(), key=_plan_order)
     end = bisect.bisect_right(plan, kv_name.lower(), lo=start, key=_plan_order)
@@ -214,7 +214,7 @@ def add_migration(ctx: WorkloadContext, kv_name: str, service: str, aws_name: st
         plan.insert(end, entry)
 
 
-def _plan_order(entry: dict[str, Any]) -> str:
+def _plan_order(entry: SecretMigration) -> str:
     return entry["keyVaultName"].lower()
 
 

@@ -15,7 +15,7 @@ Translators (contract in :mod:`translators.k8s`), in :data:`SECRETS_TRANSLATORS`
   :func:`is_secret_manifest`) with a finding naming the Secret and its key names, never values.
 
 Every AWS secret read gets a Key Vault name from the estate index and an entry in the migration plan
-(``ctx.options["secretsMigration"]``), both kept by :mod:`translators.secrets.index`.
+(``ctx.secrets_migration``), both kept by :mod:`translators.secrets.index`.
 """
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ import yaml
 
 from translators.appconfig.translate import match_name, scan_value
 from translators.findings import Findings
-from translators.identity.translate import client_id_placeholder
 from translators.k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, handles
+from translators.plan import Placeholder
 from translators.secrets.index import (DROPPED_OBJECT_KEYS, ESO_GROUP, SPC_GROUP, add_migration, aws_objects, aws_secret_id,
                             external_secret_keys, external_secret_store, index_of, kv_name_for, store_service)
 from translators.secrets.index import prepare  # the chain indexes the estate through each translator module's ``prepare``
@@ -148,7 +148,7 @@ def translate_secret_provider_class(obj: K8sObject, ctx: WorkloadContext) -> Tra
     ctx.cluster_requests.add(CLUSTER_REQUEST)
     new_spec: dict[str, Any] = {"provider": "azure", "parameters": {
         "usePodIdentity": "false", "useVMManagedIdentity": "false",
-        "clientID": client_id_placeholder(ident) if ident else "", "keyvaultName": ctx.key_vault_name,
+        "clientID": Placeholder.client_id(ident) if ident else "", "keyvaultName": ctx.key_vault_name,
         "tenantId": ctx.tenant_id, "objects": _array(out)}}
     new_spec.update({k: clone(v) for k, v in spec.items() if k not in ("provider", "parameters")})
     new = {"apiVersion": f"{SPC_GROUP}/v1", "kind": "SecretProviderClass", "metadata": clone(obj.obj["metadata"]),

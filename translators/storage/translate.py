@@ -18,7 +18,7 @@ Translators (contract in :mod:`translators.k8s`), in :data:`STORAGE_TRANSLATORS`
 
 Cross-object knowledge (which classes are translated and of which family, dropped
 volumes and snapshot contents, the smallest claim per class in GiB) lives in a
-JSON-safe index at ``ctx.options["storageIndex"]``. Call :func:`prepare` with
+JSON-safe index at ``ctx.indexes["storageIndex"]``. Call :func:`prepare` with
 every input object before translating so results do not depend on input order;
 without it the index fills in as StorageClasses and PersistentVolumes go by.
 """
@@ -30,7 +30,7 @@ from collections.abc import Iterable
 
 from translators.backup.translate import velero_plugin_configmap
 from translators.findings import Findings
-from translators.k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_index, handles
+from translators.k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_indexer, handles
 from translators.storage.disk import AZURE_DISK_DRIVER, translate_ebs_attributes_class, translate_ebs_class
 from translators.storage.files import (aws_drivers, aws_volume, drop_aws_class, drop_aws_volume, min_share_gib,
                             translate_efs_class)
@@ -109,13 +109,7 @@ def index_storage(objects: Iterable[K8sObject]) -> dict[str, Any]:
     return idx
 
 
-def prepare(objects: Iterable[K8sObject], ctx: WorkloadContext) -> None:
-    """Store :func:`index_storage` of all input objects in ``ctx.options["storageIndex"]``."""
-    ctx.options[INDEX_KEY] = index_storage(objects)
-
-
-def _index(ctx: WorkloadContext) -> dict[str, Any]:
-    return estate_index(ctx, INDEX_KEY, lambda: _empty_index(False))
+prepare, _index = estate_indexer(INDEX_KEY, index_storage, lambda: _empty_index(False))
 
 
 @handles("StorageClass")
