@@ -38,3 +38,46 @@ ROOT = Path(__file__).resolve().parents[1]
 # when it is missing.
 CORPUS = next((p for p in (ROOT.parent / "shared" / "corpus", Path("/work/shared/corpus")) if p.is_dir()),
               ROOT.parent / "shared" / "corpus")
+
+
+# ------------------------------------------------------------------------------------- rule ids actually emitted
+# Every Finding built while the tests run is recorded (in this process); at the end of a full run, every rule of
+# the catalogue must have been emitted by some test (tests/test_zz_rules_emitted.py reads EMITTED).
+EMITTED_RULE_IDS: set[str] = set()
+
+
+def _record_findings() -> None:
+    from translators.findings import Finding
+
+    init = Finding.__init__
+
+    def recording_init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        init(self, *args, **kwargs)
+        EMITTED_RULE_IDS.add(self.rule_id)
+
+    Finding.__init__ = recording_init  # type: ignore[method-assign]
+
+
+_record_findings()
+
+
+FULL_RUN = pytest.StashKey[bool]()
+LAST_TEST = "test_catalogue_coverage.py::test_every_catalogued_rule_is_emitted_by_a_test"
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Move the emitted-rules check last, and note whether this run is the whole suite."""
+    last = [i for i in items if i.nodeid.endswith(LAST_TEST)]
+    items[:] = [i for i in items if i not in last] + last
+    files = {i.path.name for i in items}
+    everything = {p.name for p in (ROOT / "tests").glob("test_*.py")}
+    config.stash[FULL_RUN] = files == everything and not config.option.keyword and not config.option.markexpr
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import json
+    import os
+
+    out = os.environ.get("EKS_TO_AKS_EMITTED_RULES")
+    if out:
+        Path(out).write_text(json.dumps(sorted(EMITTED_RULE_IDS)))

@@ -79,9 +79,3 @@ def emitted_rule_ids(prefix: str, sources: str, tables: str) -> set[str]:
         ids |= set(re.findall(rf"\b{prefix}-\d{{3}}\b", rows))
     return ids
 
-
-def triggered_rule_ids(test_file: str, prefix: str) -> set[str]:
-    """Rule ids ``"PREFIX-nnn"`` quoted in ``test_file`` before its ``test_rule_catalogue_shape``: those its tests
-    trigger."""
-    text = Path(test_file).read_text().split("def test_rule_catalogue_shape")[0]
-    return set(re.findall(rf'"({prefix}-\d{{3}})"', text))

@@ -34,3 +34,20 @@ def test_every_data_table_states_its_provenance():
     assert len(tables) > 30
     missing = [p.name for p in tables if not p.read_text(encoding="utf-8").startswith("# provenance:")]
     assert missing == []
+
+
+def test_the_pulumi_layer_reads_only_the_plan():
+    """``landing_zone/`` and ``workloads/`` take everything from ``translators.plan`` (the typed hand-over)."""
+    imports = re.compile(r"^\s*(?:from|import)\s+(translators[\w.]*)", re.M)
+    used = {(str(p.relative_to(ROOT)), mod) for folder in ("landing_zone", "workloads") for p in (ROOT / folder).rglob("*.py")
+            for mod in imports.findall(p.read_text(encoding="utf-8"))}
+    assert used and {mod for _, mod in used} == {"translators.plan"}, sorted(used)
+
+
+def test_every_concern_folder_is_registered():
+    """Every folder of a manifest concern has its translators in the static registry, in a fixed chain order."""
+    from translators.concerns import CONCERNS
+
+    folders = {p.parent.name for p in (ROOT / "translators").glob("*/translate.py")}
+    assert {c.name for c in CONCERNS} == folders | {"loadbalancer"}
+    assert all(c.translators for c in CONCERNS)
