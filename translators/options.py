@@ -43,7 +43,7 @@ TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off", "")
 
 
 class OptionError(InputError):
-    """An option value that cannot be used; ``file`` names the option (``--flag`` or ``eks-to-aks:key``)."""
+    """An option value that cannot be used; ``file`` names the option (``--flag`` or ``eks-to-aks:<key>``)."""
 
     def __init__(self, option: str, message: str, file: str | None = None, line: int | None = None) -> None:
         super().__init__(file or option, line, "", message if file is None else f"{option}: {message}")
