@@ -256,3 +256,15 @@ def test_schema_rejects_a_secret_with_a_flag(monkeypatch, tmp_path):
             options.schema()
     finally:
         options.schema.cache_clear()
+
+
+@pytest.mark.parametrize("key,value,expected", [
+    ("iamPolicies", '{"arn:aws:iam::1:policy/p": "not a document"}',
+     'eks-to-aks:iamPolicies: ["arn:aws:iam::1:policy/p"]: expected a JSON object, got \'not a document\''),
+    ("velero", '{"resourceGroup": {"x": 1}}', 'eks-to-aks:velero: ["resourceGroup"]: expected a string, number or'),
+])
+def test_json_object_values_are_checked(key, value, expected):
+    with pytest.raises(OptionError) as err:
+        values_from_config({key: value}.get)
+    assert str(err.value).startswith(expected), str(err.value)
+    assert values_from_config({"velero": '{"useAAD": false, "resourceGroup": "rg"}'}.get)["velero"]["useAAD"] is False

@@ -66,7 +66,8 @@ class Option:
         config: whether it is a Pulumi config key.
         target: ``TranslateOptions`` attribute, ``workload`` or ``program``.
         choices: allowed values of an ``enum``.
-        values: ``str`` when every value of a JSON object must be a string.
+        values: what every value of a JSON object must be: ``str``, ``scalar`` (string, number, boolean) or
+            ``object`` (empty: anything).
         keys: allowed keys of a JSON object (empty: any).
         pattern: regular expression a ``str`` must match; ``pattern_help`` says what it is.
     """
@@ -198,8 +199,10 @@ def _json_object(opt: Option, label: str, raw: Any) -> dict[str, Any]:
     for k, v in value.items():
         if opt.keys and k not in opt.keys:
             raise OptionError(label, f"unknown key {k!r}; known: {', '.join(opt.keys)}")
-        if opt.values == "str" and not isinstance(v, str):
-            raise OptionError(label, f"[{json.dumps(k)}]: expected a string, got {_shown(opt, v)}")
+        expected = {"str": (str, "a string"), "scalar": ((str, bool, int, float), "a string, number or boolean"),
+                    "object": (dict, "a JSON object")}.get(opt.values)
+        if expected is not None and not isinstance(v, expected[0]):
+            raise OptionError(label, f"[{json.dumps(k)}]: expected {expected[1]}, got {_shown(opt, v)}")
     return dict(value)
 
 
