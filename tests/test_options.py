@@ -268,3 +268,11 @@ def test_json_object_values_are_checked(key, value, expected):
         values_from_config({key: value}.get)
     assert str(err.value).startswith(expected), str(err.value)
     assert values_from_config({"velero": '{"useAAD": false, "resourceGroup": "rg"}'}.get)["velero"]["useAAD"] is False
+
+
+def test_manifests_take_a_comma_separated_string_or_a_list():
+    opt = options.option("manifests")
+    assert parse_value(opt, "a.yaml, charts/ ,") == ["a.yaml", "charts/"]
+    assert parse_value(opt, '["a.yaml", "b"]') == ["a.yaml", "b"]
+    with pytest.raises(OptionError, match="eks-to-aks:manifests: expected a list of paths"):
+        parse_value(opt, "[1]")

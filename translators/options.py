@@ -237,6 +237,13 @@ def parse_value(opt: Option, raw: Any, label: str | None = None) -> Any:
     if t in ("json-object", "secret-json-object"):
         return _json_object(opt, label, raw)
     if t == "paths":
+        if isinstance(raw, str) and raw.strip().startswith("["):  # `pulumi config set --path 'manifests[0]' ...`
+            try:
+                raw = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise OptionError(label, f"expected a JSON list or comma-separated paths: {exc.msg}") from None
+            if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
+                raise OptionError(label, "expected a list of paths")
         items = raw if isinstance(raw, list) else str(raw).split(",")
         return [str(p).strip() for p in items if str(p).strip()] or None
     if not isinstance(raw, str):
