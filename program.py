@@ -1,21 +1,20 @@
 """The Pulumi program: read config → translate → build components → exports.
 
-Config keys (namespace ``eks-to-aks``; see Pulumi.yaml): ``clusterConfig``, ``manifests``, ``location``,
-``vmSizeOverrides``, ``allowCpuFallback``, ``useLts``, ``kubernetesVersion``, ``windowsAdminPassword`` (secret),
-``secretValues`` (secret map: Key Vault secret name → value), ``ingress``, ``securityGroups``, ``resourceMap``,
-``mirrorPublicImages``, ``azureFilesProtocol``, ``velero``.
+Config keys (namespace ``eks-to-aks``): the options schema ``translators/data/options.yaml`` (generated into
+Pulumi.yaml and the README), read and validated by :mod:`translators.options`; ``windowsAdminPassword`` and
+``secretValues`` (map: Key Vault secret name → value) are secrets.
 """
 from __future__ import annotations
 
-import json
 
 import pulumi
 
 from landing_zone import LandingZone, secret_names
 from workloads import Workloads
+from translators import options
 from translators.errors import InputError
-from translators.estate import DEFAULT_MANIFESTS, TranslateOptions, translate_estate
-from translators.plan import AksPlan
+from translators.estate import DEFAULT_MANIFESTS, translate_estate
+from translators.plan import AksPlan, Placeholder
 
 
 def translate_from_config() -> AksPlan:
@@ -25,14 +24,13 @@ def translate_from_config() -> AksPlan:
         pulumi.RunError: the input is invalid (message names file, line and field; no traceback).
     """
     config = pulumi.Config("eks-to-aks")
-    opts = TranslateOptions.from_config(
-        lambda k: config.get_object(k) if k in ("vmSizeOverrides", "resourceMap", "velero") else config.get(k),
-        pulumi.get_stack())
-    manifests = [m.strip() for m in (config.get("manifests") or "").split(",") if m.strip()]
-    if not config.get("clusterConfig") and not manifests and DEFAULT_MANIFESTS.exists():
-        manifests = [str(DEFAULT_MANIFESTS)]
     try:
-        return translate_estate(config.get("clusterConfig"), opts, manifests)
+        values = options.values_from_config(config.get)  # every key of translators/data/options.yaml
+        opts = options.translate_options(values, pulumi.get_stack())
+        manifests = values.get("manifests") or []
+        if not values.get("clusterConfig") and not manifests and DEFAULT_MANIFESTS.exists():
+            manifests = [str(DEFAULT_MANIFESTS)]
+        return translate_estate(values.get("clusterConfig"), opts, manifests)
     except InputError as err:
         raise pulumi.RunError(str(err)) from None
 
@@ -52,7 +50,10 @@ def build(plan: AksPlan, registration_batch: int | None = None) -> LandingZone:
     # `pulumi config set --secret eks-to-aks:secretValues '{"<key vault secret name>": "<value>", ...}'`:
     # only the names are read in plain (to know which secrets to create); values stay Pulumi secrets.
     raw = pulumi.runtime.get_config("eks-to-aks:secretValues")
-    supplied = set(json.loads(raw)) if raw else set()
+    try:  # validated like every option; the message never quotes the value
+        supplied = set(options.parse_value(options.option("secretValues"), raw) or {})
+    except InputError as err:
+        raise pulumi.RunError(str(err)) from None
     wanted = secret_names(plan)
     if supplied and set(wanted) - supplied:
         pulumi.log.warn("eks-to-aks:secretValues has no value for: " + ", ".join(sorted(set(wanted) - supplied)))
@@ -68,6 +69,10 @@ def build(plan: AksPlan, registration_batch: int | None = None) -> LandingZone:
     pulumi.export("acrLoginServer", zone.acr_login_server)
     pulumi.export("keyVaultUri", zone.key_vault_uri)
     pulumi.export("kubeconfig", zone.kubeconfig)
+    # what `translate --stack-outputs` fills into the GitOps output (translators/data/gitops_placeholders.csv)
+    pulumi.export("tenantId", zone.placeholders[Placeholder.TENANT_ID])
+    pulumi.export("identityClientIds", {k.split(":", 1)[1]: v for k, v in sorted(zone.placeholders.items())
+                                        if k.startswith("IDENTITY_CLIENT_ID:")})
     pulumi.export("findings", {sev: sum(1 for f in plan.findings if f.severity == sev)
                                for sev in ("high", "medium", "low", "info")})
     return zone

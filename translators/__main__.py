@@ -17,42 +17,24 @@ import json
 import sys
 from pathlib import Path
 
+from translators import options
 from translators.errors import InputError
-from translators.estate import DEFAULT_CLUSTER_CONFIG, DEFAULT_MANIFESTS, TranslateOptions, translate_estate
+from translators.estate import DEFAULT_CLUSTER_CONFIG, DEFAULT_MANIFESTS, translate_estate
 from translators.plan import AksPlan
-
-
-def _inputs(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--cluster-config", help="eksctl ClusterConfig file (default: the bundled example)")
-    p.add_argument("--manifests", nargs="*", help="manifest files/folders (default: the bundled example's)")
-    p.add_argument("--stack", default="dev", help="Pulumi stack name (default: dev)")
-    p.add_argument("--ingress", choices=("approuting", "agic", "nginx"),
-                   help="target for ALB Ingresses (default: approuting, the AKS application routing add-on)")
-    p.add_argument("--security-groups", metavar="FILE",
-                   help="`aws ec2 describe-security-groups --output json` dump: SecurityGroupPolicy rules become "
-                        "NetworkPolicy peers")
-    p.add_argument("--mirror-public-images", action="store_true",
-                   help="also move public images (docker.io, quay.io, ...) to the stack's ACR")
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m translators", description="EKS estate -> AKS stack.")
     sub = p.add_subparsers(dest="command", required=True)
     plan = sub.add_parser("plan", help="offline plan: run the Pulumi program under mocks (preview semantics)")
-    _inputs(plan)
+    options.add_arguments(plan, "plan")  # every translation option: translators/data/options.yaml
     plan.add_argument("--json", dest="json_out", help="write {resources, findings, outputs} to this file")
-    plan.add_argument("--location", help="Azure region (overrides the region map)")
-    plan.add_argument("--vm-size-override", action="append", default=[], metavar="EC2=AZURE",
-                      help="pin a VM size for an EC2 type, e.g. m5.large=Standard_D2as_v5 (repeatable)")
-    plan.add_argument("--allow-cpu-fallback", action="store_true",
-                      help="plan pools of Inferentia/Trainium/... types on the closest CPU size")
-    plan.add_argument("--use-lts", action="store_true", help="keep an end-of-life minor on Premium LTS")
     an = sub.add_parser("analyze", help="assessment report without Pulumi (markdown, json, sarif, konveyor)")
-    _inputs(an)
+    options.add_arguments(an, "analyze")
     an.add_argument("--format", choices=("md", "markdown", "json", "sarif", "konveyor"), default="md")
     an.add_argument("--out", help="write the report to this file (default: standard output)")
     tr = sub.add_parser("translate", help="write the translated manifests (one file per object) and the report")
-    _inputs(tr)
+    options.add_arguments(tr, "translate")
     tr.add_argument("--out", required=True, help="output folder")
     return p
 
@@ -65,30 +47,17 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _workload_options(args: argparse.Namespace) -> dict:
-    opts: dict = {}
-    if args.ingress:
-        opts["ingress"] = args.ingress
-    if args.mirror_public_images:
-        opts["mirrorPublicImages"] = True
-    if args.security_groups:
-        from translators.input.yamlsource import read_text
-
-        try:
-            opts["securityGroups"] = json.loads(read_text(args.security_groups))
-        except json.JSONDecodeError as exc:
-            raise InputError(args.security_groups, exc.lineno, "", f"not valid JSON: {exc.msg}") from None
-    return opts
-
-
 def _translate(args: argparse.Namespace) -> AksPlan | None:
-    """Translate the estate named on the command line; ``None`` (message printed) on invalid input."""
-    overrides = dict(o.split("=", 1) for o in getattr(args, "vm_size_override", []) if "=" in o)
-    opts = TranslateOptions(stack=args.stack, location=getattr(args, "location", None), vm_size_overrides=overrides,
-                            allow_cpu_fallback=getattr(args, "allow_cpu_fallback", False),
-                            use_lts=getattr(args, "use_lts", False),
-                            workload_options=_workload_options(args))
-    cluster_config = args.cluster_config or _display(DEFAULT_CLUSTER_CONFIG)
+    """Translate the estate named on the command line.
+
+    Raises:
+        InputError: invalid input or option value (an ``OptionError`` names the flag).
+    """
+    values = options.values_from_args(args, args.command)
+    args.option_values = values
+    opts = options.translate_options(values, values.get("stack", "dev"))
+    args.stack = opts.stack
+    cluster_config = values.get("clusterConfig") or _display(DEFAULT_CLUSTER_CONFIG)
     manifests = args.manifests if args.manifests is not None else (
         [_display(DEFAULT_MANIFESTS)] if args.cluster_config is None and DEFAULT_MANIFESTS.exists() else [])
     with _progress() as progress:
@@ -126,8 +95,15 @@ def cmd_translate(args: argparse.Namespace) -> int:
     if plan is None:
         return 1
     from translators.reports.output import write_translation
+    from translators.reports.gitops import read_stack_outputs
 
-    files = write_translation(plan, Path(args.out))
+    outputs = args.option_values.get("stackOutputs")
+    try:
+        filled = read_stack_outputs(outputs, args.stack_outputs) if outputs is not None else None
+    except InputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    files = write_translation(plan, Path(args.out), filled)
     counts = plan.workloads.counts if plan.workloads else {}
     print(f"wrote {files} files to {args.out}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     return 0

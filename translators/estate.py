@@ -37,9 +37,10 @@ class TranslateOptions:
         use_lts: plan an end-of-life minor on Premium + Long-Term Support.
         kubernetes_version: override the version from the ClusterConfig.
         as_of: date for the AKS version calendar (default today).
-        workload_options: options for the manifest translators (``ingress``: approuting|agic|nginx,
-            ``securityGroups``: parsed ``aws ec2 describe-security-groups`` JSON, ``resourceMap``,
-            ``mirrorPublicImages``, ``azureFilesProtocol``, ``velero``).
+        workload_options: options for the manifest translators, by config key (the ``target: workload``
+            entries of ``data/options.yaml``: ``ingress``, ``securityGroups`` (parsed JSON), ``resourceMap``,
+            ``iamPolicies``, ``iamExport``, ``mirrorPublicImages``, ``azureFilesProtocol``, ``velero``, ``dns``,
+            ``diskEncryptionSetID``).
     """
 
     stack: str = "dev"
@@ -54,28 +55,15 @@ class TranslateOptions:
 
     @classmethod
     def from_config(cls, get: Any, stack: str) -> TranslateOptions:
-        """Build from a ``get(key) -> str | None`` accessor (Pulumi config or a dict's ``get``)."""
-        import json
+        """Build from a ``get(key) -> str | None`` accessor (Pulumi config or a dict's ``get``); the keys, types
+        and checks are the options schema's (:mod:`translators.options`, ``data/options.yaml``).
 
-        overrides = get("vmSizeOverrides")
-        if isinstance(overrides, str):
-            overrides = json.loads(overrides)
-        truthy = lambda v: str(v).lower() in ("1", "true", "yes")  # noqa: E731
-        workload: dict[str, Any] = {}
-        for key in ("ingress", "azureFilesProtocol"):
-            if get(key):
-                workload[key] = get(key)
-        if truthy(get("mirrorPublicImages")):
-            workload["mirrorPublicImages"] = True
-        for key in ("resourceMap", "velero"):
-            value = get(key)
-            if value:
-                workload[key] = json.loads(value) if isinstance(value, str) else value
-        if get("securityGroups"):
-            workload["securityGroups"] = json.loads(Path(get("securityGroups")).read_text(encoding="utf-8"))
-        return cls(stack=stack, location=get("location") or None, vm_size_overrides=dict(overrides or {}),
-                   allow_cpu_fallback=truthy(get("allowCpuFallback")), use_lts=truthy(get("useLts")),
-                   kubernetes_version=get("kubernetesVersion") or None, workload_options=workload)
+        Raises:
+            OptionError: a value does not fit its option (the message names ``eks-to-aks:<key>``).
+        """
+        from translators.options import from_config
+
+        return from_config(get, stack)
 
 
 def translate_estate(cluster_config: str | Path | None = None, options: TranslateOptions | None = None,

@@ -36,23 +36,33 @@ def logical_name(manifest: Mapping[str, Any]) -> str:
 
 
 def fill_placeholders(value: Any, values: Mapping[str, pulumi.Input[str]]) -> pulumi.Input[Any]:
-    """``value`` (any JSON value) with every placeholder replaced by its output; ``value`` itself if it has none.
+    """``value`` (any JSON value) with every placeholder replaced by its output, leaf by leaf.
+
+    Dicts and lists are rebuilt with plain values; only a string holding a placeholder becomes an Output
+    (so in a preview only that string is unknown: the object's name, namespace and other fields stay
+    known). Values without placeholders are returned as they are (the same object).
 
     Raises:
         KeyError: a placeholder has no value (a translator and the identity plan disagree).
     """
-    text = json.dumps(value, sort_keys=True)
-    names = sorted(set(PLACEHOLDER.findall(text)))
-    if not names:
-        return value
-    outs = [pulumi.Output.from_input(values[n]) for n in names]
+    if isinstance(value, str):
+        names = sorted(set(PLACEHOLDER.findall(value)))
+        if not names:
+            return value
+        outs = [pulumi.Output.from_input(values[n]) for n in names]
 
-    def fill(resolved: list[str]) -> Any:
-        out = text
-        for n, v in zip(names, resolved):
-            out = out.replace("${" + n + "}", str(v))
-        return json.loads(out)
-    return pulumi.Output.all(*outs).apply(fill)
+        def fill(resolved: list[Any], text: str = value) -> str:
+            for n, v in zip(names, resolved):
+                text = text.replace("${" + n + "}", str(v))
+            return text
+        return pulumi.Output.all(*outs).apply(fill)
+    if isinstance(value, dict):
+        filled = {k: fill_placeholders(v, values) for k, v in value.items()}
+        return value if all(filled[k] is value[k] for k in value) else filled
+    if isinstance(value, list):
+        items = [fill_placeholders(v, values) for v in value]
+        return value if all(a is b for a, b in zip(items, value)) else items
+    return value
 
 
 def _may_hold_placeholders(manifest: Mapping[str, Any]) -> bool:

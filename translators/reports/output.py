@@ -76,24 +76,43 @@ def migration_artefacts(plan: AksPlan) -> dict[str, str]:
     return files
 
 
-def write_translation(plan: AksPlan, out: Path) -> int:
+def write_translation(plan: AksPlan, out: Path, stack_outputs: dict[str, str] | None = None) -> int:
     """Write every emitted object, the migration side files (:func:`migration_artefacts`) and
-    ``report.txt`` / ``findings.json`` under ``out``; returns the file count."""
+    ``report.txt`` / ``findings.json`` under ``out``; returns the file count.
+
+    ``stack_outputs``: placeholder values from ``pulumi stack output --json``
+    (:func:`translators.reports.gitops.read_stack_outputs`), filled into the written manifests. Docker config
+    pull secrets are not written (emptied, the API server would reject them); the report lists them, the
+    Secret values to supply and the placeholders left (:mod:`translators.reports.gitops`).
+    """
+    from translators.reports.gitops import fill_placeholders, gitops_findings, render_section, skipped_pull_secret
+
     out.mkdir(parents=True, exist_ok=True)
     objects = plan.workloads.objects if plan.workloads else []
     n = 0
-    for i, manifest in enumerate(objects, start=1):
+    extra: list = []
+    written: list[dict[str, Any]] = []
+    for manifest in objects:
+        skipped = skipped_pull_secret(manifest)
+        if skipped is not None:
+            extra.append(skipped)
+            continue
         if manifest.get("kind") == "Secret" and manifest.get("apiVersion") == "v1":
             manifest = redact_secret(manifest)
-        (out / file_name(i, manifest)).write_text(
-            yaml.safe_dump(manifest, sort_keys=False, default_flow_style=False, allow_unicode=True), encoding="utf-8")
+        if stack_outputs:
+            manifest = fill_placeholders(manifest, stack_outputs)
         n += 1
+        (out / file_name(n, manifest)).write_text(
+            yaml.safe_dump(manifest, sort_keys=False, default_flow_style=False, allow_unicode=True), encoding="utf-8")
+        written.append(manifest)
     extras = migration_artefacts(plan)
     for fname, text in extras.items():
         (out / fname).write_text(text, encoding="utf-8")
     n += len(extras)
-    (out / "report.txt").write_text(render_findings(plan.findings) + "\n", encoding="utf-8")
+    extra += gitops_findings(written)
+    findings = sorted([*plan.findings, *extra], key=lambda f: f.sort_key())
+    (out / "report.txt").write_text(render_findings(findings) + "\n" + render_section(extra), encoding="utf-8")
     counts = plan.workloads.counts if plan.workloads else {}
-    (out / "findings.json").write_text(json.dumps({"counts": counts, "findings": [f.as_json() for f in plan.findings]},
+    (out / "findings.json").write_text(json.dumps({"counts": counts, "findings": [f.as_json() for f in findings]},
                                                   indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return n + 2
