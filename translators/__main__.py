@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--allow-cpu-fallback", action="store_true",
                       help="plan pools of Inferentia/Trainium/... types on the closest CPU size")
     plan.add_argument("--use-lts", action="store_true", help="keep an end-of-life minor on Premium LTS")
+    plan.add_argument("--audit-admin-only", action="store_true",
+                      help="send EKS audit logs to kube-audit-admin (no get/list events, lower cost) "
+                           "instead of kube-audit")
     an = sub.add_parser("analyze", help="assessment report without Pulumi (markdown, json, sarif, konveyor)")
     _inputs(an)
     an.add_argument("--format", choices=("md", "markdown", "json", "sarif", "konveyor"), default="md")
@@ -87,6 +90,7 @@ def _translate(args: argparse.Namespace) -> AksPlan | None:
     opts = TranslateOptions(stack=args.stack, location=getattr(args, "location", None), vm_size_overrides=overrides,
                             allow_cpu_fallback=getattr(args, "allow_cpu_fallback", False),
                             use_lts=getattr(args, "use_lts", False),
+                            audit_log_admin_only=getattr(args, "audit_admin_only", False),
                             workload_options=_workload_options(args))
     cluster_config = args.cluster_config or _display(DEFAULT_CLUSTER_CONFIG)
     manifests = args.manifests if args.manifests is not None else (
