@@ -136,6 +136,7 @@ def run_preflight(plan: AksPlan, findings: Findings, options: PreflightOptions |
     _vm_sizes(plan, report)
     _storage_classes(plan, report)
     _tags(plan, report)
+    _os_sku(plan, report)
     _enums(plan, report)
 
 
@@ -383,7 +384,7 @@ def _storage_classes(plan: AksPlan, report: _Report) -> None:
         return
     from translators.storage_disk import disk_skus
 
-    zonal = [p for p in plan.node_pools if p.availability_zones]
+    zonal = [p for p in plan.node_pools if p.availability_zones and p.os_type == "Linux"]  # the disk CSI pods
     ultra = [p for p in zonal if p.enable_ultra_ssd]
     for i, obj in enumerate(wl.objects):
         if not (isinstance(obj, dict) and obj.get("kind") == "StorageClass"
@@ -463,6 +464,17 @@ def _tags(plan: AksPlan, report: _Report) -> None:
 
 
 # --- ARM enums -------------------------------------------------------------------------------------------------
+
+def _os_sku(plan: AksPlan, report: _Report) -> None:
+    allowed = arm_schema()["agentPool"]["osSKU"]
+    for p in plan.node_pools:
+        if p.os_sku is None or p.os_sku in allowed:
+            continue
+        new = "Windows2022" if p.os_type == "Windows" else "Ubuntu" if p.os_sku.startswith("Ubuntu") else "AzureLinux"
+        report.fixed("os_sku_not_in_api_version", f"node pool {p.name}: osSKU {p.os_sku} is not accepted by API "
+                     f"2025-09-01 -> {new}")
+        p.os_sku = new
+
 
 def _enums(plan: AksPlan, report: _Report) -> None:
     pool_enums = arm_schema()["agentPool"]
