@@ -131,6 +131,14 @@ def test_tag_collision_after_rename_keeps_the_azure_valid_tag(tmp_path):
     assert "a/b dropped" in pre(plan.findings, "PRE-001")[0].message
 
 
+def test_pre001_storage_class_disk_tags_are_renamed(tmp_path):
+    sc = SC_GP3.replace('throughput: "250"', 'throughput: "250", tagSpecification_1: "team/owner=web", '
+                                             'tagSpecification_2: "cost=1"')
+    plan = estate(tmp_path, ZONAL_GROUP, manifests=sc)
+    assert _class(plan, "fast")["parameters"]["tags"] == "team_owner=web,cost=1"
+    assert "team/owner -> team_owner" in pre(plan.findings, "PRE-001")[0].message
+
+
 # --- node auto-provisioning, Windows, network ---------------------------------------------------------------
 
 def test_pre005_nap_turns_cluster_autoscaler_pools_into_fixed_pools(tmp_path):

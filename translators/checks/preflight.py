@@ -461,6 +461,20 @@ def _tags(plan: AksPlan, report: _Report) -> None:
     plan.cluster.tags = _fix_tags(plan.cluster.tags, "resource group and cluster", report)
     for p in plan.node_pools:
         p.tags = _fix_tags(p.tags, f"node pool {p.name}", report)
+    if plan.workloads is None:
+        return
+    for i, obj in enumerate(plan.workloads.objects):  # Azure Disk CSI ``tags: "k1=v1,k2=v2"`` of StorageClasses
+        params = obj.get("parameters") if isinstance(obj, dict) and obj.get("kind") == "StorageClass" \
+            and obj.get("provisioner") == AZURE_DISK_DRIVER else None
+        if not isinstance(params, dict) or not isinstance(params.get("tags"), str):
+            continue
+        pairs = dict(t.partition("=")[::2] for t in params["tags"].split(",") if t)
+        fixed = _fix_tags(pairs, f"StorageClass {(obj.get('metadata') or {}).get('name', '?')} disk", report)
+        if fixed != pairs:
+            new_params = {k: v for k, v in params.items() if k != "tags"}
+            if fixed:
+                new_params["tags"] = ",".join(f"{k}={v}" for k, v in fixed.items())
+            plan.workloads.objects[i] = {**obj, "parameters": new_params}
 
 
 # --- ARM enums -------------------------------------------------------------------------------------------------
