@@ -180,7 +180,7 @@ def test_pre008_nap_needs_overlay_with_cilium(tmp_path):
     plan.network.network_dataplane, plan.network.network_policy = "azure", "calico"
     [f] = pre(rerun(plan), "PRE-008")
     assert (plan.network.network_dataplane, plan.network.network_policy) == ("cilium", "cilium")
-    assert "azure/overlay/azure" in f.message
+    assert "azure/overlay/azure, policy calico" in f.message
 
 
 def test_pre035_nap_on_dual_stack_is_refused(tmp_path):
@@ -283,9 +283,16 @@ def test_pre015_ephemeral_os_disk_on_size_without_local_disk(tmp_path):
 
 
 def test_pre016_max_pods_below_10_is_raised(tmp_path):
-    plan = estate(tmp_path, LINUX_GROUP + "    maxPodsPerNode: 4\n")
-    assert all(p.max_pods is None or p.max_pods >= 10 for p in plan.node_pools)
+    plan = estate(tmp_path, "managedNodeGroups:\n  - name: apps\n    instanceType: m5.xlarge\n"
+                            "    desiredCapacity: 4\n    maxPodsPerNode: 4\n")
     assert pool(plan, "apps").max_pods == 10 and pre(plan.findings, "PRE-016")
+    assert not pre(plan.findings, "PRE-037")  # 4 nodes x 10 pods >= 30
+
+
+def test_pre037_pool_needs_room_for_30_pods(tmp_path):
+    plan = estate(tmp_path, LINUX_GROUP + "    maxPodsPerNode: 12\n")  # 2 nodes x 12 = 24 pods
+    assert pool(plan, "apps").max_pods == 15
+    assert "2 node(s) x maxPods 12" in pre(plan.findings, "PRE-037")[0].message
 
 
 def test_pre017_max_pods_above_250_is_capped(tmp_path):

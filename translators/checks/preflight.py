@@ -10,7 +10,7 @@ Facts: Azure tag limits (tag-resources#limitations: no ``< > % & \\ ? /`` in nam
 ≤ 50 tags); node auto-provisioning limitations (no cluster-autoscaler pools, no Windows pools, Azure CNI Overlay
 with Cilium, no IPv6); Azure CNI powered by Cilium is Linux-only; Premium SSD v2 / Ultra Disks are zonal, Ultra
 needs ``enableUltraSSD``; OS disk 30–2048 GiB (``az aks nodepool add`` / ARM ``ContainerServiceOSDisk``);
-maxPods 10–250, System pools ≥ 30 pods and ≥ 1 node; pools 0–1000 nodes, ≤ 5000 nodes and ≤ 100 pools per
+maxPods 10–250 and ≥ 30 pods per pool, System pools ≥ 30 pods and ≥ 1 node; pools 0–1000 nodes, ≤ 5000 nodes and ≤ 100 pools per
 cluster; names from :mod:`translators.naming`; ARM enums from the vendored
 ``data/arm_containerservice_2025-09-01.json`` (the API version of pulumi-azure-native 3.29 ContainerService).
 
@@ -231,10 +231,9 @@ def _nap_and_network(plan: AksPlan, report: _Report) -> None:
         if scaled:
             report.fixed("nap_with_autoscaling_pools", "node auto-provisioning with cluster-autoscaler pools; NAP kept, "
                          "fixed node counts: " + ", ".join(f"{p.name}={p.count}" for p in scaled))
-        want = ("azure", "overlay", "cilium")
-        if (net.network_plugin, net.network_plugin_mode, net.network_dataplane) != want:
-            was = f"{net.network_plugin}/{net.network_plugin_mode}/{net.network_dataplane}"
-            net.network_plugin, net.network_plugin_mode, net.network_dataplane = want
+        if net.network_plugin != "azure" or net.network_policy == "calico":  # node-auto-provisioning-networking
+            was = f"{net.network_plugin}/{net.network_plugin_mode}/{net.network_dataplane}, policy {net.network_policy}"
+            net.network_plugin, net.network_plugin_mode, net.network_dataplane = "azure", "overlay", "cilium"
             net.network_policy = "cilium"
             report.fixed("nap_network_not_overlay_cilium", f"network {was} -> azure/overlay/cilium for node "
                          "auto-provisioning")
@@ -310,6 +309,12 @@ def _max_pods(pool: NodePoolPlan, report: _Report) -> None:
     elif mp > MAX_PODS_MAX:
         report.fixed("max_pods_above_maximum", f"node pool {pool.name}: maxPods {mp} -> {MAX_PODS_MAX}")
         pool.max_pods = MAX_PODS_MAX
+    nodes = pool.min_count if pool.enable_auto_scaling and pool.min_count is not None else pool.count
+    if nodes and pool.max_pods * nodes < SYSTEM_MIN_PODS:
+        need = -(-SYSTEM_MIN_PODS // nodes)
+        report.fixed("pool_pod_capacity_below_30", f"node pool {pool.name}: {nodes} node(s) x maxPods "
+                     f"{pool.max_pods} < 30 pods -> maxPods {need}")
+        pool.max_pods = need
     if pool.mode == "System" and pool.max_pods < SYSTEM_MIN_PODS:
         report.fixed("system_pool_max_pods_below_30", f"system pool {pool.name}: maxPods {pool.max_pods} -> "
                      f"{SYSTEM_MIN_PODS}")
