@@ -450,3 +450,37 @@ def test_preflight_is_idempotent(tmp_path):
     plan = estate(tmp_path, "karpenter:\n  version: '1.0.0'\n" + LINUX_GROUP + "    volumeSize: 10\n"
                   + WINDOWS_GROUP, head=HEAD + "  tags:\n    karpenter.sh/discovery: demo\n")
     assert [f.rule_id for f in rerun(plan)] == []
+
+
+def test_naming_patterns_match_the_vendored_arm_excerpt():
+    from translators.checks.preflight import arm_schema
+    from translators.naming import CLUSTER, POOL_LINUX
+
+    assert POOL_LINUX.pattern == arm_schema()["agentPool"]["name"]["pattern"]
+    assert CLUSTER.pattern == arm_schema()["managedCluster"]["name"]["pattern"]
+    assert arm_schema()["agentPool"]["osDiskSizeGB"] == {"minimum": 0, "maximum": 2048}
+
+
+def test_arm_enums_match_the_pulumi_provider_enums():
+    """The excerpt's enums are the ones pulumi-azure-native (the deploying provider) accepts."""
+    import pulumi_azure_native.containerservice as cs
+
+    from translators.checks.preflight import arm_schema
+
+    pool, net = arm_schema()["agentPool"], arm_schema()["managedCluster"]["networkProfile"]
+    for key, enum in (("osSKU", cs.OSSKU), ("osType", cs.OSType), ("osDiskType", cs.OSDiskType),
+                      ("mode", cs.AgentPoolMode), ("scaleSetEvictionPolicy", cs.ScaleSetEvictionPolicy)):
+        assert sorted(pool[key]) == sorted(m.value for m in enum), key
+    for key, enum in (("networkPlugin", cs.NetworkPlugin), ("networkPolicy", cs.NetworkPolicy),
+                      ("networkDataplane", cs.NetworkDataplane), ("networkPluginMode", cs.NetworkPluginMode)):
+        assert sorted(net[key]) == sorted(m.value for m in enum), key
+
+
+def test_cli_audit_admin_only_flag(tmp_path):
+    from translators.__main__ import _parser, _translate
+
+    cfg = tmp_path / "cluster.yaml"
+    cfg.write_text(HEAD + LINUX_GROUP + "cloudWatch:\n  clusterLogging:\n    enableTypes: [audit]\n", encoding="utf-8")
+    args = _parser().parse_args(["plan", "--cluster-config", str(cfg), "--audit-admin-only"])
+    assert args.audit_admin_only
+    assert _translate(args).cluster.diagnostic_categories == ["kube-audit-admin"]
