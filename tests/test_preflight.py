@@ -253,6 +253,16 @@ def test_pre011_ultra_ssd_needs_a_zonal_pool(tmp_path):
     assert pre(rerun(plan), "PRE-011") and not pool(plan, "apps").enable_ultra_ssd
 
 
+def test_pre038_ultra_ssd_on_a_size_without_ultra_support(tmp_path):
+    plan = estate(tmp_path, ZONAL_GROUP, manifests=SC_IO2)
+    p = pool(plan, "apps")
+    assert p.enable_ultra_ssd
+    p.vm_size = "Standard_D2_v2"  # UltraSSD False in the size data
+    found = rerun(plan)
+    assert pre(found, "PRE-038") and not p.enable_ultra_ssd
+    assert pre(found, "PRE-010") and _class(plan, "fastest")["parameters"]["skuName"] == "PremiumV2_LRS"
+
+
 def test_pre012_zones_removed_in_a_region_without_zones(tmp_path):
     plan = estate(tmp_path, ZONAL_GROUP, location="westus")  # westus has no availability zones
     assert pool(plan, "apps").availability_zones == []  # compute does not map zones there (CMP-016)

@@ -101,6 +101,19 @@ def _ephemeral_support() -> dict[str, bool]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _ultra_support() -> dict[str, bool]:
+    """VM size → supports Ultra Disks, where known (``azure_vm_sizes.csv``: the ResourceSku ``UltraSSDAvailable``
+    flag of the karpenter fake SKUs, else the 2022 vantage snapshot; sizes in neither are absent = unknown).
+    Availability also varies per zone and region, which no offline table holds."""
+    out = {}
+    for name, old, new in read_columns("azure_vm_sizes.csv", "vm_size", "ultra_ssd_2022", "ultra_ssd_fake"):
+        flag = new or old
+        if flag in ("True", "False"):
+            out[name] = flag == "True"
+    return out
+
+
 class _Report:
     """Adds preflight findings to ``findings`` (file: the plan's source file, no line)."""
 
@@ -282,6 +295,10 @@ def _zones(plan: AksPlan, report: _Report) -> None:
         if p.enable_ultra_ssd and not p.availability_zones:
             p.enable_ultra_ssd = False
             report.fixed("ultra_ssd_on_non_zonal_pool", f"node pool {p.name}: enableUltraSSD without zones; switched off")
+        if p.enable_ultra_ssd and _ultra_support().get(p.vm_size) is False:
+            p.enable_ultra_ssd = False
+            report.fixed("ultra_ssd_vm_size_unsupported", f"node pool {p.name}: {p.vm_size} does not support Ultra "
+                         "Disks; enableUltraSSD switched off")
 
 
 def _os_disk(pool: NodePoolPlan, report: _Report) -> None:
