@@ -201,9 +201,8 @@ def _version(plan: AksPlan, report: _Report, opts: PreflightOptions) -> None:
     if row is None and _minor_key(minor) > max(map(_minor_key, cal)):
         return  # newer than the calendar: CLU-004 already says so
     lts = c.support_plan == "AKSLongTermSupport"
-    if row is not None and dt.date.fromisoformat(row["lts_eol" if lts else "eol"]) > today \
-            and dt.date.fromisoformat(row["ga"]) <= today:
-        return
+    if row is not None and dt.date.fromisoformat(row["lts_eol" if lts else "eol"]) > today:
+        return  # supported (a minor not GA yet is kept too, as translators.cluster does)
     supported = sorted((m for m, r in cal.items()
                         if dt.date.fromisoformat(r["ga"]) <= today < dt.date.fromisoformat(r["eol"])), key=_minor_key)
     target = supported[0] if supported else None
@@ -231,7 +230,7 @@ def _nap_and_network(plan: AksPlan, report: _Report) -> None:
     if c.node_auto_provisioning and windows:
         c.node_auto_provisioning = False
         removed = _drop_nap_objects(plan)
-        report.fixed("nap_with_windows_pools", f"node auto-provisioning and Windows pools {', '.join(windows)}; NAP "
+        report.fixed("nap_with_windows_pools", f"node auto-provisioning and Windows pool(s) {', '.join(windows)}: NAP "
                      "switched off" + (f", its objects not deployed (no NAP CRDs): {', '.join(removed)}"
                                        if removed else ""))
     if c.node_auto_provisioning:
@@ -255,7 +254,7 @@ def _nap_and_network(plan: AksPlan, report: _Report) -> None:
         net.network_dataplane = "azure"
         if net.network_policy in ("cilium", "azure"):
             net.network_policy = "calico"
-        report.fixed("windows_with_cilium", f"Windows pools {', '.join(windows)} with Azure CNI powered by Cilium "
+        report.fixed("windows_with_cilium", f"Windows pool(s) {', '.join(windows)} with Azure CNI powered by Cilium "
                      f"({was}) -> dataplane azure, policy {net.network_policy}")
 
 
