@@ -239,13 +239,13 @@ def test_no_secrets_encryption(tmp_path):
     assert run(tmp_path).cluster.kms_key_name is None
 
 
-ALL_CATEGORIES = ["kube-apiserver", "kube-audit-admin", "kube-controller-manager", "kube-scheduler",
+ALL_CATEGORIES = ["kube-apiserver", "kube-audit", "kube-controller-manager", "kube-scheduler",
                   "cluster-autoscaler", "cloud-controller-manager", "guard", "csi-azuredisk-controller",
                   "csi-azurefile-controller", "csi-snapshot-controller"]
 
 
 @pytest.mark.parametrize("types, categories", [
-    (["api", "audit", "authenticator"], ["kube-apiserver", "kube-audit-admin", "guard"]),
+    (["api", "audit", "authenticator"], ["kube-apiserver", "kube-audit", "guard"]),
     (["controllerManager", "scheduler"], ["kube-controller-manager", "kube-scheduler"]),
     (["all"], ALL_CATEGORIES),
     (["*"], ALL_CATEGORIES),
@@ -255,7 +255,8 @@ ALL_CATEGORIES = ["kube-apiserver", "kube-audit-admin", "kube-controller-manager
 def test_cluster_logging(tmp_path, types, categories):
     plan = run(tmp_path, f"cloudWatch:\n  clusterLogging:\n    enableTypes: {types}\n".replace("'", '"'))
     assert plan.cluster.diagnostic_categories == categories
-    assert "kube-audit" not in plan.cluster.diagnostic_categories  # one audit category, the cheaper one
+    # one audit category: kube-audit (every event, as EKS audit logs); kube-audit-admin only with auditLogAdminOnly
+    assert "kube-audit-admin" not in plan.cluster.diagnostic_categories
     assert len(rules(plan, "CLU-007")) == (1 if categories else 0)
 
 

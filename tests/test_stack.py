@@ -30,7 +30,9 @@ def test_cluster_security_baseline(example_up):
     assert mc["addonProfiles"]["omsagent"]["config"]["logAnalyticsWorkspaceResourceID"] \
         == "/mock/azure-native:operationalinsights:Workspace/workspace"
     net = mc["networkProfile"]
-    assert (net["networkPlugin"], net["networkPluginMode"], net["networkPolicy"]) == ("azure", "overlay", "cilium")
+    # the example has a Windows pool: Azure CNI Overlay with the azure dataplane and Calico (preflight PRE-007)
+    assert (net["networkPlugin"], net["networkPluginMode"], net["networkPolicy"]) == ("azure", "overlay", "calico")
+    assert net["networkDataplane"] == "azure"
     assert mc["aadProfile"]["managed"] is True and mc["aadProfile"]["enableAzureRBAC"] is True
     assert mc["disableLocalAccounts"] is True and mc["enableRBAC"] is True
     assert mc["identity"]["type"] == "UserAssigned"
@@ -106,7 +108,7 @@ def test_kms_encryption_uses_the_vault_key(example_up):
 def test_diagnostic_settings_send_mapped_categories(example_up, example_plan):
     ds = one(example_up, "azure-native:monitor:DiagnosticSetting")["inputs"]
     assert [log["category"] for log in ds["logs"]] == example_plan.cluster.diagnostic_categories
-    assert {"kube-apiserver", "kube-audit-admin", "guard"} <= {log["category"] for log in ds["logs"]}
+    assert {"kube-apiserver", "kube-audit", "guard"} <= {log["category"] for log in ds["logs"]}
 
 
 def test_exports(example_up, example_preview):

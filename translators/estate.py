@@ -37,6 +37,8 @@ class TranslateOptions:
         use_lts: plan an end-of-life minor on Premium + Long-Term Support.
         kubernetes_version: override the version from the ClusterConfig.
         as_of: date for the AKS version calendar (default today).
+        audit_log_admin_only: EKS ``audit`` logs go to ``kube-audit-admin`` (no get/list events, lower cost)
+            instead of ``kube-audit`` (``eks-to-aks:auditLogAdminOnly``).
         workload_options: options for the manifest translators, by config key (the ``target: workload``
             entries of ``data/options.yaml``: ``ingress``, ``securityGroups`` (parsed JSON), ``resourceMap``,
             ``iamPolicies``, ``iamExport``, ``mirrorPublicImages``, ``azureFilesProtocol``, ``velero``, ``dns``,
@@ -50,6 +52,7 @@ class TranslateOptions:
     use_lts: bool = False
     kubernetes_version: str | None = None
     as_of: dt.date | None = None
+    audit_log_admin_only: bool = False
     workload_options: dict[str, Any] = field(default_factory=dict)
     progress: Any = None  # callable(done, total) for a progress bar; not from config
 
@@ -91,7 +94,8 @@ def _translate_estate(path: str, opts: TranslateOptions, manifests: list[str] | 
     findings = Findings()
     cluster, network, zones = translate_cluster(
         cfg, ClusterOptions(location=opts.location, use_lts=opts.use_lts, as_of=opts.as_of,
-                            kubernetes_version=opts.kubernetes_version), findings)
+                            kubernetes_version=opts.kubernetes_version,
+                            audit_admin_only=opts.audit_log_admin_only), findings)
     pools = translate_node_groups(cfg, ComputeOptions(opts.vm_size_overrides, opts.allow_cpu_fallback, zones),
                                   findings)
     plan = AksPlan(source_file=path, cluster=cluster, network=network, node_pools=pools,
@@ -115,6 +119,9 @@ def _translate_estate(path: str, opts: TranslateOptions, manifests: list[str] | 
         apply_cluster_requests(plan, findings)
     for p in cfg.unread():
         findings.add("INP-001", f"{field_path(p)} is not translated", cfg.doc, p)
+    from translators.checks.preflight import PreflightOptions, run_preflight
+
+    run_preflight(plan, findings, PreflightOptions(audit_admin_only=opts.audit_log_admin_only, as_of=opts.as_of))
     findings.sort(key=lambda f: f.sort_key())
     plan.findings = list(findings)
     return plan

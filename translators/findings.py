@@ -28,6 +28,7 @@ class Rule:
     effort: str
     remediation: str
     blocking: bool = False
+    doc: str = ""  # Microsoft Learn page the rule comes from (preflight rules), or ""
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def catalogue() -> dict[str, Rule]:
             raise ValueError(f"rules.yaml {rid}: bad severity {body['severity']!r}")
         rules[rid] = Rule(id=rid, title=body["title"], area=body["area"], severity=body["severity"],
                           effort=body.get("effort", "low"), remediation=body["remediation"].strip(),
-                          blocking=bool(body.get("blocking", False)))
+                          blocking=bool(body.get("blocking", False)), doc=str(body.get("doc", "")))
     return rules
 
 

@@ -32,12 +32,14 @@ PLATFORM_ONLY = ("zonalShiftConfig", "remoteNetworkConfig", "outpost", "controlP
 @dataclass
 class ClusterOptions:
     """Config that shapes the cluster: ``location`` override, ``use_lts``, ``as_of`` date for the
-    version calendar, ``kubernetes_version`` override."""
+    version calendar, ``kubernetes_version`` override, ``audit_admin_only`` (EKS ``audit`` logs →
+    ``kube-audit-admin`` instead of ``kube-audit``)."""
 
     location: str | None = None
     use_lts: bool = False
     as_of: dt.date | None = None
     kubernetes_version: str | None = None
+    audit_admin_only: bool = False
 
 
 def _date(s: str) -> dt.date:
@@ -190,7 +192,7 @@ def translate_cluster(cfg: ClusterConfig, opts: ClusterOptions, findings: Findin
     net = translate_network(cfg, findings)
     _endpoint(cfg, plan, findings)
     _encryption(cfg, plan, findings)
-    _logging(cfg, plan, findings)
+    _logging(cfg, plan, findings, opts.audit_admin_only)
     _addons(cfg, plan, findings)
     _platform(cfg, plan, findings)
     return plan, net, zones
@@ -224,7 +226,10 @@ def _encryption(cfg: ClusterConfig, plan: ClusterPlan, findings: Findings) -> No
     cfg.mark("secretsEncryption")
 
 
-def _logging(cfg: ClusterConfig, plan: ClusterPlan, findings: Findings) -> None:
+def _logging(cfg: ClusterConfig, plan: ClusterPlan, findings: Findings, audit_admin_only: bool = False) -> None:
+    """``cloudWatch.clusterLogging`` → diagnostic categories. EKS ``audit`` → ``kube-audit`` (every event, get and
+    list included, as EKS logs them) or, with ``audit_admin_only``, ``kube-audit-admin`` (no get/list, cheaper);
+    never both (monitor-aks-reference)."""
     types = cfg.get("cloudWatch", "clusterLogging", "enableTypes") or []
     table = log_type_map()
     cats: list[str] = []
@@ -237,8 +242,11 @@ def _logging(cfg: ClusterConfig, plan: ClusterPlan, findings: Findings) -> None:
         for c in row["aks_diagnostic_category"].split(","):
             if c and c not in cats:
                 cats.append(c)
-    if "kube-audit" in cats and "kube-audit-admin" in cats:
-        cats.remove("kube-audit")  # same events minus get/list, at lower cost; pick one
+    if audit_admin_only and "kube-audit" in cats:
+        cats[cats.index("kube-audit")] = "kube-audit-admin"
+    if cats.count("kube-audit-admin") > 1 or ("kube-audit" in cats and "kube-audit-admin" in cats):
+        drop = "kube-audit" if audit_admin_only else "kube-audit-admin"  # same events minus get/list: pick one
+        cats = [c for i, c in enumerate(cats) if c != drop and c not in cats[:i]]
     days = cfg.get("cloudWatch", "clusterLogging", "logRetentionInDays")
     if days:
         plan.log_retention_days = min(max(int(days), 30), 730)  # Log Analytics accepts 30-730 days

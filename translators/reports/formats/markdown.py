@@ -126,6 +126,7 @@ def rules_markdown(rules: Iterable[Rule]) -> str:
                 "|---|---|---|---|---|---|"]
         for rule in sorted(by_area[area], key=lambda x: x.id):
             out.append(f"| <a id=\"{rule.id.lower()}\"></a>{rule.id} | {cell(rule.title)} | {rule.severity} | "
-                       f"{rule.effort} | {'yes' if rule.blocking else 'no'} | {cell(rule.remediation)} |")
+                       f"{rule.effort} | {'yes' if rule.blocking else 'no'} | {cell(rule.remediation)}"
+                       + (f" Source: <{rule.doc}> |" if rule.doc else " |"))
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
