@@ -53,15 +53,15 @@ def migration_artefacts(plan: AksPlan) -> dict[str, str]:
         return {}
     from .registry_images import image_copy_plan, velero_image_configmap
     from .storage import storage_class_mapping, velero_storage_class_configmap
+    from translators.reports.shell import script
 
     opts = wl.context.options
     files: dict[str, str] = {}
     pairs = sorted((opts.get("imageCopyPlan") or {}).items())
     if pairs:
-        lines = ["#!/usr/bin/env bash", "# Copy every image the manifests now pull from ACR (az login + aws credentials).",
-                 "set -euo pipefail"]
-        lines += [f"# {c['source']} -> {c['target']}\n{c['command']}" for c in image_copy_plan(pairs)]
-        files["image-copy-plan.sh"] = "\n".join(lines) + "\n"
+        files["image-copy-plan.sh"] = script(
+            "Copy every image the manifests now pull from ACR (az login + aws credentials).",
+            [(f"{c['source']} -> {c['target']}", c["command"]) for c in image_copy_plan(pairs)])
         files["velero-change-image-name.yaml"] = yaml.safe_dump(velero_image_configmap(pairs), sort_keys=False)
     renamed = {k: v for k, v in storage_class_mapping(wl.context).items() if k != v}
     if renamed:
@@ -69,11 +69,10 @@ def migration_artefacts(plan: AksPlan) -> dict[str, str]:
                                                                    sort_keys=False)
     moves = opts.get("secretsMigration") or []
     if moves:
-        lines = ["#!/usr/bin/env bash", "# Copy each AWS secret into Key Vault; values are never printed.",
-                 "set -euo pipefail"]
-        lines += [f"# {m['awsName']}{' [' + m['jsonKey'] + ']' if m.get('jsonKey') else ''} -> {m['keyVaultName']}"
-                  f"\n{m['command']}" for m in moves]
-        files["secrets-migration.sh"] = "\n".join(lines) + "\n"
+        files["secrets-migration.sh"] = script(
+            "Copy each AWS secret into Key Vault; values are never printed.",
+            [(f"{m['awsName']}{' [' + m['jsonKey'] + ']' if m.get('jsonKey') else ''} -> {m['keyVaultName']}",
+              m["command"]) for m in moves])
     return files
 
 

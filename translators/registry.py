@@ -28,6 +28,8 @@ from .k8s import K8sObject, Translation, Translator, WorkloadContext, add_findin
 from .podspec import POD_KINDS, containers, get_path, pod_template
 from .registry_images import (ecr_host, eks_addon_accounts, image_copy_plan, is_ecr_host, is_templated, parse_image,
                               public_host, rewrite_image)
+from .registry_images import image_reference_error
+from translators.reports.shell import shown
 
 PLAN_KEY = "imageCopyPlan"
 INDEX_KEY = "registryIndex"
@@ -151,6 +153,12 @@ def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translati
         image = container.get("image")
         if not isinstance(image, str) or not image.strip():
             continue
+        if image_reference_error(image) and not is_templated(image):
+            concern = True
+            add_finding(findings, "INP-050", f"{obj.ref()} container {container.get('name', '?')}: "
+                        f"{shown(image)} is not a valid image reference ({image_reference_error(image)}); "
+                        "left as is and not copied", obj, *path, "image")
+            continue
         ref = parse_image(image)
         target = rewrite_image(image, ls, mirror)
         where = (*path, "image")
@@ -188,7 +196,8 @@ def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translati
     new = obj.copy()
     for path, image, target in edits:
         get_path(new, path)["image"] = target
-        ctx.options.setdefault(PLAN_KEY, {})[image] = target
+        if not image_reference_error(image):  # templated references are reported (REG-007), never scripted
+            ctx.options.setdefault(PLAN_KEY, {})[image] = target
     _drop_pull_secrets(obj, get_path(new, spec_path), removed, spec_path, findings)
     return Translation("translated", [new], findings)
 
