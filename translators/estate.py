@@ -40,6 +40,7 @@ class TranslateOptions:
         workload_options: options for the manifest translators (``ingress``: approuting|agic|nginx,
             ``securityGroups``: parsed ``aws ec2 describe-security-groups`` JSON, ``resourceMap``,
             ``mirrorPublicImages``, ``azureFilesProtocol``, ``velero``).
+        exclude_paths: files/folders never read as manifests (the CLI's own ``--out``).
     """
 
     stack: str = "dev"
@@ -51,6 +52,7 @@ class TranslateOptions:
     as_of: dt.date | None = None
     workload_options: dict[str, Any] = field(default_factory=dict)
     progress: Any = None  # callable(done, total) for a progress bar; not from config
+    exclude_paths: list[str] = field(default_factory=list)  # the run's own output: never read as manifests
 
     @classmethod
     def from_config(cls, get: Any, stack: str) -> TranslateOptions:
@@ -116,7 +118,7 @@ def _translate_estate(path: str, opts: TranslateOptions, manifests: list[str] | 
         from .k8s import WorkloadContext, load_manifests
         from .workloads import translate_workloads
 
-        objects = load_manifests(manifests) if manifests else []
+        objects = load_manifests(manifests, opts.exclude_paths) if manifests else []
         zones = sorted({z for p in pools for z in p.availability_zones})
         ctx = WorkloadContext(registry_login_server=f"{plan.registry_name.lower()}.azurecr.io",
                               key_vault_name=plan.key_vault_name, location=cluster.location, zones=zones,

@@ -8,6 +8,7 @@ move the values to Key Vault (see the findings) or create the Secrets out of ban
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -32,11 +33,20 @@ def redact_secret(manifest: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+STEM_MAX = 200  # characters of kind-namespace-name kept in a file name (file systems allow 255 bytes)
+
+
 def file_name(index: int, manifest: dict[str, Any]) -> str:
-    """``007-deployment-shop-catalog-api.yaml``: apply order, kind, namespace, name (filesystem-safe)."""
+    """``007-deployment-shop-catalog-api.yaml``: apply order, kind, namespace, name (filesystem-safe).
+
+    A stem longer than :data:`STEM_MAX` characters (a 253-character object name) is cut and ends with
+    8 hex digits of its SHA-256, so the name stays under the file systems' 255-byte limit.
+    """
     md = manifest.get("metadata") or {}
     parts = [str(manifest.get("kind", "object")), str(md.get("namespace") or ""), str(md.get("name") or "")]
-    stem = "-".join(re.sub(r"[^a-z0-9.-]+", "-", p.lower()).strip("-") for p in parts if p)
+    stem = "-".join(re.sub(r"[^a-z0-9.-]+", "-", p.lower()).strip("-") for p in parts if p) or "object"
+    if len(stem) > STEM_MAX:
+        stem = stem[:STEM_MAX - 9] + "-" + hashlib.sha256(stem.encode("utf-8")).hexdigest()[:8]
     return f"{index:03d}-{stem}.yaml"
 
 
@@ -76,24 +86,34 @@ def migration_artefacts(plan: AksPlan) -> dict[str, str]:
     return files
 
 
-def write_translation(plan: AksPlan, out: Path) -> int:
-    """Write every emitted object, the migration side files (:func:`migration_artefacts`) and
-    ``report.txt`` / ``findings.json`` under ``out``; returns the file count."""
-    out.mkdir(parents=True, exist_ok=True)
+def translation_files(plan: AksPlan) -> dict[str, str]:
+    """``{file name: text}`` of every emitted object, the migration side files (:func:`migration_artefacts`),
+    ``report.txt`` and ``findings.json`` (what :func:`write_translation` writes)."""
     objects = plan.workloads.objects if plan.workloads else []
-    n = 0
+    files: dict[str, str] = {}
     for i, manifest in enumerate(objects, start=1):
         if manifest.get("kind") == "Secret" and manifest.get("apiVersion") == "v1":
             manifest = redact_secret(manifest)
-        (out / file_name(i, manifest)).write_text(
-            yaml.safe_dump(manifest, sort_keys=False, default_flow_style=False, allow_unicode=True), encoding="utf-8")
-        n += 1
-    extras = migration_artefacts(plan)
-    for fname, text in extras.items():
-        (out / fname).write_text(text, encoding="utf-8")
-    n += len(extras)
-    (out / "report.txt").write_text(render_findings(plan.findings) + "\n", encoding="utf-8")
+        files[file_name(i, manifest)] = yaml.safe_dump(manifest, sort_keys=False, default_flow_style=False,
+                                                       allow_unicode=True)
+    files.update(migration_artefacts(plan))
+    files["report.txt"] = render_findings(plan.findings) + "\n"
     counts = plan.workloads.counts if plan.workloads else {}
-    (out / "findings.json").write_text(json.dumps({"counts": counts, "findings": [f.as_json() for f in plan.findings]},
-                                                  indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return n + 2
+    files["findings.json"] = json.dumps({"counts": counts, "findings": [f.as_json() for f in plan.findings]},
+                                        indent=2, sort_keys=True) + "\n"
+    return files
+
+
+def write_translation(plan: AksPlan, out: Path, force: bool = False) -> int:
+    """Write :func:`translation_files` under ``out`` (a tool-owned folder: see
+    :mod:`translators.reports.outdir`, which also removes the previous run's stale files); returns the
+    file count.
+
+    Raises:
+        translators.reports.outdir.OutputError: ``out`` is refused or a write failed (nothing partial left).
+    """
+    from translators.reports.outdir import write_output_folder
+
+    files = translation_files(plan)
+    write_output_folder(out, files, force)
+    return len(files)
