@@ -316,7 +316,9 @@ def load_manifests(paths: Iterable[str | Path], exclude: Iterable[str | Path] = 
     ``exclude`` (the run's own output) and tool-owned output folders are not read.
 
     Raises:
-        InputError: unreadable file or folder, YAML error, non-manifest document, failed kustomize render.
+        InputError: unreadable file or folder, YAML error, non-manifest document, failed kustomize render,
+            two objects of the same identity with different content
+            (:func:`translators.input.duplicates.check_duplicates`).
     """
     from .yamlsource import read_text
 
@@ -338,4 +340,7 @@ def load_manifests(paths: Iterable[str | Path], exclude: Iterable[str | Path] = 
             continue
         for doc in load_documents(read_text(f), str(f)):
             objects += split_objects(doc)
+    from translators.input.duplicates import check_duplicates
+
+    check_duplicates(objects)
     return objects
