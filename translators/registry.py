@@ -134,6 +134,12 @@ def _vpc_cni_component(obj: K8sObject) -> bool:
 
 
 @handles(*POD_KINDS)
+def _templated_elsewhere(image: str) -> bool:
+    """An invalid reference that another rule reports: a templated ECR host (REG-007)."""
+    ecr = ecr_host(parse_image(image).host)
+    return ecr is not None and ecr["kind"] == "templated"
+
+
 def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Workload images in ECR → ACR, public images (optionally mirrored), ECR pull secrets removed.
 
@@ -153,7 +159,7 @@ def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translati
         image = container.get("image")
         if not isinstance(image, str) or not image.strip():
             continue
-        if image_reference_error(image) and not is_templated(image):
+        if image_reference_error(image) and not _templated_elsewhere(image):
             concern = True
             add_finding(findings, "INP-050", f"{obj.ref()} container {container.get('name', '?')}: "
                         f"{shown(image)} is not a valid image reference ({image_reference_error(image)}); "

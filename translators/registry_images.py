@@ -9,7 +9,7 @@ them are in :mod:`translators.registry`.
 from __future__ import annotations
 
 import re
-import shlex
+from translators.reports.shell import quote
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -181,7 +181,7 @@ def image_copy_plan(pairs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
         src_host = src.host or "docker.io"
         src_path = src.path if src.host or "/" in src.path else f"library/{src.path}"
         full_source = f"{src_host}/{src_path}" + (f"@{src.digest}" if src.digest else f":{src.tag or 'latest'}")
-        q = shlex.quote
+        q = quote
         cmd = f"az acr import --name {q((tgt.host or '').split('.', 1)[0])} --source {q(full_source)}"
         cmd += f" --image {q(f'{tgt.path}:{tgt.tag}')}" if tgt.tag else f" --repository {q(tgt.path)}"
         ecr = ecr_host(src.host)

@@ -1,12 +1,14 @@
 """Safe text for generated shell scripts and messages: quoting, comments, and printable display.
 
 Every value that comes from the input (image references, secret names, JSON keys) reaches a generated
-script only as a :func:`shlex.quote`-d word, and a script comment only through :func:`comment`, which
-escapes line breaks and control characters so that no value can end the comment and start a command.
+script only as a :func:`quote`-d word (single quotes, or bash's ``$'...'`` for control characters),
+and a script comment only through :func:`comment`, which escapes line breaks and control characters
+so that no value can end the comment and start a command.
 """
 from __future__ import annotations
 
 import re
+import shlex
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 SHOWN_MAX = 200  # characters of an input value shown in a message
@@ -27,6 +29,17 @@ def printable(text: str, limit: int = SHOWN_MAX) -> str:
 def shown(text: str) -> str:
     """:func:`printable` in double quotes, for naming an input value in a finding message."""
     return '"' + printable(text) + '"'
+
+
+def quote(value: str) -> str:
+    """``value`` as one bash word that expands to exactly ``value``: :func:`shlex.quote` (``'...'``), or
+    ANSI-C quoting (``$'...'``, bash) when it holds line breaks or control characters, so that every
+    command of a generated script stays on one line."""
+    value = str(value)
+    if not _UNPRINTABLE.search(value):
+        return shlex.quote(value)
+    body = value.replace("\\", "\\\\").replace("'", "\\'")
+    return "$'" + _UNPRINTABLE.sub(_escape, body) + "'"
 
 
 def comment(text: str) -> str:
