@@ -74,7 +74,9 @@ class TranslateOptions:
             if value:
                 workload[key] = json.loads(value) if isinstance(value, str) else value
         if get("securityGroups"):
-            workload["securityGroups"] = json.loads(Path(get("securityGroups")).read_text(encoding="utf-8"))
+            from .yamlsource import read_text  # bounded: refuses FIFOs, devices and oversize files
+
+            workload["securityGroups"] = json.loads(read_text(get("securityGroups")))
         return cls(stack=stack, location=get("location") or None, vm_size_overrides=dict(overrides or {}),
                    allow_cpu_fallback=truthy(get("allowCpuFallback")), use_lts=truthy(get("useLts")),
                    kubernetes_version=get("kubernetesVersion") or None, workload_options=workload)

@@ -40,7 +40,7 @@ def file_name(index: int, manifest: dict[str, Any]) -> str:
     """``007-deployment-shop-catalog-api.yaml``: apply order, kind, namespace, name (filesystem-safe).
 
     A stem longer than :data:`STEM_MAX` characters (a 253-character object name) is cut and ends with
-    8 hex digits of its SHA-256, so the name stays under the file systems' 255-byte limit.
+    8 hex digits of its sha256 digest, so the name stays under the file systems' 255-byte limit.
     """
     md = manifest.get("metadata") or {}
     parts = [str(manifest.get("kind", "object")), str(md.get("namespace") or ""), str(md.get("name") or "")]
