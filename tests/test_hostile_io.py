@@ -59,7 +59,7 @@ def one_error(err: str, expected: str) -> None:
 
 def test_cluster_config_is_a_folder(capsys, tmp_path):
     one_error(run_main(capsys, "analyze", "--cluster-config", str(tmp_path))[2],
-              f"{tmp_path}: is a folder, not a regular file; pass a YAML file")
+              f"{tmp_path}: is a folder, not a regular file")
     assert cli.main(["analyze", "--cluster-config", str(tmp_path)]) == 1
 
 
@@ -70,13 +70,13 @@ def test_cluster_config_fifo_neither_blocks_nor_reads(tmp_path):
     res = run_cli("analyze", "--cluster-config", str(fifo), timeout=60)
     assert time.monotonic() - start < 30
     assert (res.returncode, res.stdout) == (1, "")
-    one_error(res.stderr, f"{fifo}: is a FIFO (named pipe), not a regular file; pass a YAML file")
+    one_error(res.stderr, f"{fifo}: is a FIFO (named pipe), not a regular file")
 
 
 def test_cluster_config_dev_zero_is_refused_without_reading():
     res = run_cli("analyze", "--cluster-config", "/dev/zero", timeout=60)
     assert (res.returncode, res.stdout) == (1, "")
-    one_error(res.stderr, "/dev/zero: is a device, not a regular file; pass a YAML file")
+    one_error(res.stderr, "/dev/zero: is a device, not a regular file")
 
 
 def test_unreadable_cluster_config(capsys, monkeypatch, tmp_path):
@@ -518,3 +518,40 @@ def test_no_traceback_for_any_fault_in_a_subprocess(tmp_path):
         res = run_cli(*argv, timeout=120)
         assert res.returncode == 1, argv
         assert res.stderr.startswith("error: ") and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
+
+
+def test_disk_full_on_plan_json_leaves_no_partial_file(capsys, monkeypatch, tmp_path):
+    target = tmp_path / "plan.json"
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(outdir.os, "write", full)
+    code, _, err = run_main(capsys, "plan", "--json", str(target))
+    assert code == 1
+    one_error(err, f"{target}: cannot write: no space left on device; nothing was written")
+    assert os.listdir(tmp_path) == []
+
+
+def test_security_groups_fifo_is_refused(tmp_path):
+    fifo = tmp_path / "sg.json"
+    os.mkfifo(fifo)
+    res = run_cli("analyze", "--security-groups", str(fifo), timeout=60)
+    assert (res.returncode, res.stdout) == (1, "")
+    one_error(res.stderr, f"{fifo}: is a FIFO (named pipe), not a regular file")
+
+
+def test_unreadable_manifest_inside_a_folder(capsys, monkeypatch, tmp_path):
+    folder = manifests(tmp_path / "m", cm("a"))
+    manifests(folder, cm("b"), name="locked.yaml")
+    real_open = os.open
+
+    def deny(path, *a, **k):
+        if str(path) == str(folder / "locked.yaml"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, *a, **k)
+
+    monkeypatch.setattr(input_files.os, "open", deny)
+    code, out, err = run_main(capsys, "analyze", "--cluster-config", CLUSTER, "--manifests", str(folder))
+    assert (code, out) == (1, "")
+    one_error(err, f"{folder / 'locked.yaml'}: cannot read file: permission denied")

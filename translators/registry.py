@@ -187,8 +187,9 @@ def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translati
                 add_finding(findings, "REG-006", f"{obj.ref()} container {name}: {ref.path} is published by the "
                             f"EKS add-on registry of account {ecr['account']}", obj, *where)
         else:
+            copy = image_copy_plan([(image, target)])  # empty when the target is not a valid reference
             add_finding(findings, "REG-005", f"{obj.ref()} container {name}: {image} mirrored as {target}; "
-                        f"{image_copy_plan([(image, target)])[0]['command']}", obj, *where)
+                        f"{copy[0]['command'] if copy else 'copy it by hand'}", obj, *where)
         if not (ref.tag or ref.digest):
             add_finding(findings, "REG-002", f"{obj.ref()} container {name}: {image} has no tag; now {target}",
                         obj, *where)

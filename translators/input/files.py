@@ -61,13 +61,13 @@ def read_bytes_bounded(path: str | Path, limit: int) -> bytes:
         if exc.errno == errno.ENOENT and os.path.islink(path):
             raise InputError(name, None, "", "broken symbolic link: its target does not exist") from None
         if exc.errno == errno.EISDIR:
-            raise InputError(name, None, "", "is a folder; pass a YAML file") from None
+            raise InputError(name, None, "", "is a folder, not a regular file") from None
         raise _os_error(name, exc) from None
     try:
         info = os.fstat(fd)
         mode = info.st_mode
         if not stat.S_ISREG(mode):
-            raise InputError(name, None, "", f"is {_kind(mode)}, not a regular file; pass a YAML file")
+            raise InputError(name, None, "", f"is {_kind(mode)}, not a regular file")
         chunks, size = [], 0
         with os.fdopen(fd, "rb", closefd=False) as fh:
             while size <= limit:
