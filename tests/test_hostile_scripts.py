@@ -161,7 +161,7 @@ def test_hostile_secret_names_and_keys_arrive_as_one_literal_argument(tmp_path):
                         "jmesPath": [{"path": p, "objectAlias": f"a{i}"} for i, p in enumerate(ps[5:])]})
     store = {"apiVersion": "external-secrets.io/v1beta1", "kind": "SecretStore",
              "metadata": {"name": "aws", "namespace": "shop"},
-             "spec": {"provider": {"aws": {"service": "SecretsManager", "region": "us-east-1"}}}}
+             "spec": {"provider": {"aws": {"service": "SecretsManager", "region": f"us-east-1\n`touch {marker}`"}}}}
     es = {"apiVersion": "external-secrets.io/v1beta1", "kind": "ExternalSecret",
           "metadata": {"name": "db", "namespace": "shop"},
           "spec": {"secretStoreRef": {"name": "aws", "kind": "SecretStore"},
@@ -175,6 +175,8 @@ def test_hostile_secret_names_and_keys_arrive_as_one_literal_argument(tmp_path):
     assert not marker.exists()
     ids = sorted(c[c.index("--secret-id") + 1] for c in calls if c[0] == "aws")
     assert ids == sorted([f"prod/{p}" for p in ps[:5]] + ["prod/json"] * (len(ps[5:]) + 1) + [f"es/{p}" for p in ps])
+    es_regions = {c[c.index("--region") + 1] for c in calls if c[0] == "aws" and "es/" in c[c.index("--secret-id") + 1]}
+    assert es_regions == {f"us-east-1\n`touch {marker}`"}  # the store's region, one literal argument
     jq = sorted(c[2] for c in calls if c[0] == "jq")
     assert jq == sorted("." + "".join(f"[{json.dumps(seg)}]" for seg in p.split(".")) for p in ps[5:])
     az = [c for c in calls if c[0] == "az"]
