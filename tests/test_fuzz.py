@@ -10,6 +10,11 @@ several ClusterConfigs in one file, duplicate keys, alias bombs), and names that
 once sanitised. Crash-prone inputs (nesting thousands of levels deep, memory bombs at the
 real limits) run in a subprocess with a timeout and a memory cap.
 
+Every target checks its outcome against an independent oracle (PyYAML's reading of the file: not UTF-8,
+not a mapping, no apiVersion/kind, mistyped metadata, not exactly one ClusterConfig must be errors) and
+checks what an accepted file produces; a few examples of each kind also run through the Pulumi program
+under the offline plan runner (:func:`run_pulumi`).
+
 This module holds the corpus, targets and strategies, and the random and mutated inputs; the YAML source's
 guards (encoding, forbidden characters, duplicate keys, alias bombs, size and depth limits) are tested in
 ``test_fuzz_yaml.py`` and colliding names in ``test_fuzz_names.py``, both with these helpers.
@@ -22,6 +27,7 @@ import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Any
+from collections.abc import Callable
 
 import pytest
 import yaml
@@ -111,9 +117,108 @@ SMALL_ESTATE = [
 ]
 
 
+class _OracleLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+    """PyYAML's safe loader with timestamps and binary kept as text, as the readers keep them."""
+
+
+_OracleLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+_OracleLoader.add_constructor("tag:yaml.org,2002:binary", yaml.SafeLoader.construct_yaml_str)
+
+
+def oracle_docs(path: Path) -> list[Any] | None:
+    """The non-empty documents of ``path`` by PyYAML (an independent reader), or ``None`` when PyYAML cannot
+    build them (it refuses some input the readers take, e.g. unknown tags). Called only after the readers
+    accepted the file, so the file is within their size, depth and alias limits."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        return [d for d in yaml.load_all(text, Loader=_OracleLoader) if d is not None]
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        return None
+
+
+def manifest_violation(docs: list[Any]) -> str | None:
+    """The first reason the manifest contract refuses ``docs`` (a document that is not a mapping, a missing
+    apiVersion/kind, mistyped metadata, List items that are not mappings), or ``None``."""
+    def checked(obj: dict) -> str | None:
+        for key in ("apiVersion", "kind"):
+            if not isinstance(obj.get(key), str) or not obj.get(key):
+                return f"{key} missing or not a string"
+        md = obj.get("metadata")
+        if md is not None and not isinstance(md, dict):
+            return "metadata is not a mapping"
+        for key, typ in (("name", str), ("namespace", str), ("labels", dict), ("annotations", dict)):
+            if isinstance(md, dict) and md.get(key) is not None and not isinstance(md[key], typ):
+                return f"metadata.{key} has the wrong type"
+        return None
+
+    for doc in docs:
+        if not isinstance(doc, dict):
+            return "a document is not a mapping"
+        kind = doc.get("kind")
+        if kind == "List" or (isinstance(kind, str) and kind.endswith("List") and isinstance(doc.get("items"), list)):
+            items = doc.get("items") or []
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                return "List items are not a list of mappings"
+            bad = next((b for b in map(checked, items) if b), None)
+        else:
+            bad = checked(doc)
+        if bad:
+            return bad
+    return None
+
+
+def cluster_violation(docs: list[Any]) -> str | None:
+    """The first reason ``load_cluster_config`` must refuse ``docs`` (not exactly one ClusterConfig, another
+    apiVersion, metadata that is neither a mapping nor empty), or ``None``."""
+    configs = [d for d in docs if isinstance(d, dict) and d.get("kind") == "ClusterConfig"]
+    if len(configs) != 1:
+        return f"{len(configs)} ClusterConfig documents"
+    if configs[0].get("apiVersion") != "eksctl.io/v1alpha5":
+        return "apiVersion is not eksctl.io/v1alpha5"
+    if configs[0].get("metadata") is not None and not isinstance(configs[0]["metadata"], dict):
+        return "metadata is not a mapping"
+    return None
+
+
+def not_utf8_line(path: Path) -> int | None:
+    """The 1-based line of the first byte that is not UTF-8, or ``None`` for a UTF-8 file."""
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return raw[: exc.start].count(b"\n") + 1
+    return None
+
+
+def _assert_error_expected(err: InputError, path: Path) -> None:
+    assert_located(err, path)
+    line = not_utf8_line(path)
+    if line is not None:  # decoding comes first: the error is exactly this one
+        assert str(err) == f"{path}:{line}: file is not valid UTF-8"
+
+
+def _assert_ok_expected(path: Path, violation: Callable[[list[Any]], str | None]) -> None:
+    assert not_utf8_line(path) is None, "a file that is not UTF-8 was accepted"
+    docs = oracle_docs(path)
+    if docs is not None:
+        bad = violation(docs)
+        assert bad is None, f"accepted although {bad}"
+
+
+def _emitted_well_formed(objects: list[dict[str, Any]]) -> None:
+    for o in objects:
+        assert isinstance(o.get("apiVersion"), str) and o["apiVersion"], o
+        assert isinstance(o.get("kind"), str) and o["kind"], o
+        assert o.get("metadata") is None or isinstance(o["metadata"], dict), o
+
+
 def run_cluster(path: Path) -> str:
-    """ClusterConfig readers on ``path``, alone and with :data:`SMALL_ESTATE`: ``"ok"`` or ``"error"``
-    (located InputError); anything else raises."""
+    """ClusterConfig readers on ``path``, alone and with :data:`SMALL_ESTATE`: ``"ok"`` or ``"error"``.
+
+    The outcome is checked against an independent oracle: a file that is not UTF-8 must be exactly that
+    error; a file PyYAML reads as not exactly one ``eksctl.io/v1alpha5`` ClusterConfig with mapping metadata
+    must be an error; an accepted file gives a plan with a System pool. An error is a located InputError;
+    any other exception fails the test."""
     manifests = path.parent / "small-estate.yaml"
     if not manifests.exists():
         manifests.write_text(dump(SMALL_ESTATE), encoding="utf-8")
@@ -122,22 +227,52 @@ def run_cluster(path: Path) -> str:
         plans = [translate_estate(str(path), TranslateOptions(stack="fuzz", as_of=AS_OF), m)
                  for m in (None, [str(manifests)])]
     except InputError as err:
-        assert_located(err, path)
+        _assert_error_expected(err, path)
         return "error"
+    _assert_ok_expected(path, cluster_violation)
     for plan in plans:
         assert plan.node_pools and plan.node_pools[0].mode == "System"
+    assert plans[1].workloads is not None
+    _emitted_well_formed(plans[1].workloads.objects)
     return "ok"
 
 
 def run_manifests(path: Path) -> str:
-    """Manifest readers on ``path``: ``"ok"`` or ``"error"`` (located InputError); anything else raises."""
+    """Manifest readers on ``path``: ``"ok"`` or ``"error"``, checked against the oracle as in
+    :func:`run_cluster` (not UTF-8 → exactly that error; a document PyYAML reads as breaking the manifest
+    contract → an error; accepted → every object accounted for, every emitted object well formed)."""
     try:
         objects = load_manifests([str(path)])
         result = translate_workloads(objects, WorkloadContext())
     except InputError as err:
+        _assert_error_expected(err, path)
+        return "error"
+    _assert_ok_expected(path, manifest_violation)
+    assert sum(result.counts.values()) == len(objects)
+    _emitted_well_formed(result.objects)
+    return "ok"
+
+
+def run_pulumi(path: Path, cluster: Path | None = None) -> str:
+    """The whole chain through the Pulumi layer: translate ``path`` as manifests (with ``cluster``, the bundled
+    example's ClusterConfig by default; or ``path`` as the ClusterConfig when ``cluster`` is ``path``) and run
+    the real program under the offline plan runner. ``"error"`` is a located InputError raised before
+    Pulumi; an accepted estate must register one Kubernetes resource per emitted object and one
+    ManagedCluster; any exception from the Pulumi layer fails the test."""
+    from offline.runner import run_offline
+
+    config = str(cluster or REPO / "examples" / "cluster.yaml")
+    manifests = None if cluster == path else [str(path)]
+    try:
+        plan = translate_estate(config, TranslateOptions(stack="fuzz", as_of=AS_OF), manifests)
+    except InputError as err:
         assert_located(err, path)
         return "error"
-    assert sum(result.counts.values()) == len(objects)
+    result = run_offline(plan, stack="fuzz")
+    types = [r["type"] for r in result.resources]
+    assert types.count("azure-native:containerservice:ManagedCluster") == 1
+    k8s = [t for t in types if t.startswith("kubernetes:") and t != "pulumi:providers:kubernetes"]
+    assert len(k8s) == len(plan.workloads.objects if plan.workloads else [])
     return "ok"
 
 
@@ -257,14 +392,16 @@ def test_random_cluster_config_documents(work, doc):
     run_cluster(_write(work / "cluster.yaml", CLUSTER_HEAD + dump([doc])))
 
 
+MANIFEST_DOCS = st.fixed_dictionaries(
+    {"apiVersion": st.sampled_from(["v1", "apps/v1", "networking.k8s.io/v1", "storage.k8s.io/v1", "karpenter.sh/v1",
+                                    "secrets-store.csi.x-k8s.io/v1", "elbv2.k8s.aws/v1beta1"]),
+     "kind": st.sampled_from(["Deployment", "Service", "Ingress", "StorageClass", "NodePool", "Secret", "ConfigMap",
+                              "ServiceAccount", "SecretProviderClass", "PersistentVolumeClaim", "List"])},
+    optional={"metadata": VALUES, "spec": VALUES, "data": VALUES, "items": VALUES})
+
+
 @FUZZ
-@given(doc=st.fixed_dictionaries({"apiVersion": st.sampled_from(["v1", "apps/v1", "networking.k8s.io/v1",
-                                                                  "storage.k8s.io/v1", "karpenter.sh/v1",
-                                                                  "secrets-store.csi.x-k8s.io/v1", "elbv2.k8s.aws/v1beta1"]),
-                                  "kind": st.sampled_from(["Deployment", "Service", "Ingress", "StorageClass",
-                                                           "NodePool", "Secret", "ConfigMap", "ServiceAccount",
-                                                           "SecretProviderClass", "PersistentVolumeClaim", "List"])},
-                                 optional={"metadata": VALUES, "spec": VALUES, "data": VALUES, "items": VALUES}))
+@given(doc=MANIFEST_DOCS)
 def test_random_manifest_documents(work, doc):
     run_manifests(_write(work / "manifest.yaml", dump([doc])))
 
@@ -317,3 +454,50 @@ def test_text_edits_of_corpus_files(work, data):
         run_cluster(path)
     else:
         run_manifests(path)
+
+
+# ---------------------------------------------------------------------------------------------- through Pulumi
+
+# The same targets through the real Pulumi program under the offline plan runner (a few examples each: a run
+# registers the whole stack, about half a second).
+PULUMI = settings(max_examples=6, deadline=None, database=None,
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                         HealthCheck.function_scoped_fixture])
+
+
+@PULUMI
+@given(doc=MANIFEST_DOCS)
+def test_random_manifest_documents_through_pulumi(work, doc):
+    path = _write(work / "pulumi-manifest.yaml", dump([doc]))
+    outcome = run_pulumi(path)
+    if outcome == "ok":  # what the Pulumi layer takes, the manifest readers take on their own
+        assert run_manifests(path) == "ok"
+    if manifest_violation([doc]):
+        assert outcome == "error"
+
+
+@PULUMI
+@given(data=st.data())
+def test_mutated_corpus_manifests_through_pulumi(work, data):
+    rel = data.draw(st.sampled_from(MANIFEST_FILES))
+    docs = corpus_docs(rel)
+    assume(docs)
+    mutated_docs = data.draw(mutated(docs))
+    path = _write(work / "pulumi-mutated.yaml", dump(mutated_docs))
+    outcome = run_pulumi(path)
+    if manifest_violation([d for d in mutated_docs if d is not None]):
+        assert outcome == "error"
+
+
+@PULUMI
+@given(data=st.data())
+def test_mutated_corpus_cluster_configs_through_pulumi(work, data):
+    rel = data.draw(st.sampled_from(CLUSTER_FILES))
+    docs = corpus_docs(rel)
+    assume(docs)
+    mutated_docs = data.draw(mutated(docs))
+    path = _write(work / "pulumi-cluster.yaml", dump(mutated_docs))
+    outcome = run_pulumi(path, cluster=path)
+    assert outcome == run_cluster(path)
+    if cluster_violation([d for d in mutated_docs if d is not None]):
+        assert outcome == "error"

@@ -59,9 +59,12 @@ def test_acr_and_key_vault_shape():
     assert acr[-8:] == kv[-8:]  # same (stack, cluster) seed
 
 
-@pytest.mark.parametrize("fn", [acr_name, key_vault_name])
-def test_global_names_are_deterministic_and_stack_specific(fn):
-    assert fn("dev", "shop-prod") == fn("dev", "shop-prod")
+@pytest.mark.parametrize("fn,dev,prod", [(acr_name, "acrshopprodba96641d", "acrshopprodd112d5c2"),
+                                         (key_vault_name, "kv-shop-prod-ba96641d", "kv-shop-prod-d112d5c2")])
+def test_global_names_are_deterministic_and_stack_specific(fn, dev, prod):
+    # golden values: the suffix is a stable digest of (stack, cluster), the same in every process and release
+    # (a salted hash() or a random suffix would rename the registry and vault on every run)
+    assert (fn("dev", "shop-prod"), fn("prod", "shop-prod")) == (dev, prod)
     names = {fn(stack, cluster) for stack in ("dev", "prod", "staging")
              for cluster in ("shop-prod", "shop-dev", "Shop-Prod")}
     assert len(names) == 9

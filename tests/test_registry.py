@@ -109,24 +109,25 @@ def test_ecr_host(host, account, region, kind):
     assert ecr_host("public.ecr.aws") is None and ecr_host(None) is None
 
 
+DIGEST = "sha256:" + "0123456789abcdef" * 4
+
+
 def test_image_copy_plan():
     plan = image_copy_plan([
         (f"{ECR}/api:v1", f"{ACR}/api:v1"),
         (f"{ECR}/team/api", f"{ACR}/team/api:latest"),
-        (f"{ECR}/api@sha256:0123", f"{ACR}/api@sha256:0123"),
+        (f"{ECR}/api@{DIGEST}", f"{ACR}/api@{DIGEST}"),
         ("nginx:1.25", f"{ACR}/docker.io/library/nginx:1.25"),
-        ("$(ACCOUNT).dkr.ecr.$(REGION).amazonaws.com/web:2", f"{ACR}/web:2"),
+        ("$(ACCOUNT).dkr.ecr.$(REGION).amazonaws.com/web:2", f"{ACR}/web:2"),  # templated: never scripted
     ])
     login = '--username AWS --password "$(aws ecr get-login-password --region us-east-1)"'
     assert [p["command"] for p in plan] == [
-        'az acr import --name acrshop1a2b --source $(ACCOUNT).dkr.ecr.$(REGION).amazonaws.com/web:2 --image web:2 '
-        '--username AWS --password "$(aws ecr get-login-password --region <region>)"',
         f"az acr import --name acrshop1a2b --source {ECR}/api:v1 --image api:v1 {login}",
-        f"az acr import --name acrshop1a2b --source {ECR}/api@sha256:0123 --repository api {login}",
+        f"az acr import --name acrshop1a2b --source {ECR}/api@{DIGEST} --repository api {login}",
         f"az acr import --name acrshop1a2b --source {ECR}/team/api:latest --image team/api:latest {login}",
         "az acr import --name acrshop1a2b --source docker.io/library/nginx:1.25 --image docker.io/library/nginx:1.25",
     ]
-    assert plan[1] == {"source": f"{ECR}/api:v1", "target": f"{ACR}/api:v1", "command": plan[1]["command"]}
+    assert plan[0] == {"source": f"{ECR}/api:v1", "target": f"{ACR}/api:v1", "command": plan[0]["command"]}
 
 
 def test_velero_change_image_name_configmap():

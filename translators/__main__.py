@@ -7,7 +7,8 @@
 ``plan`` translates the estate and runs the real Pulumi program under the SDK's
 mocks with preview semantics (no Pulumi CLI, no cloud credentials), then prints
 the resource tree as ``pulumi preview`` would and the findings by severity.
-Exit status: 0 planned, 1 invalid input (message names file, line and field),
+Exit status: 0 planned, 1 invalid input (message names file, line and field) or an
+output that cannot be written (checked before the work; see :mod:`translators.reports.outdir`),
 2 bad command line.
 """
 from __future__ import annotations
@@ -23,6 +24,12 @@ from translators.estate import DEFAULT_CLUSTER_CONFIG, DEFAULT_MANIFESTS, transl
 from translators.plan import AksPlan
 
 
+def _loading(p: argparse.ArgumentParser) -> None:
+    """Flags about reading the inputs (not translation options)."""
+    p.add_argument("--kustomize-timeout", type=float, metavar="SECONDS",
+                   help="bound on each `kubectl kustomize` run (default 60, or EKS_TO_AKS_KUSTOMIZE_TIMEOUT)")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m translators", description="EKS estate -> AKS stack.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -35,7 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     an.add_argument("--out", help="write the report to this file (default: standard output)")
     tr = sub.add_parser("translate", help="write the translated manifests (one file per object) and the report")
     options.add_arguments(tr, "translate")
-    tr.add_argument("--out", required=True, help="output folder")
+    tr.add_argument("--out", required=True,
+                    help="output folder: new, empty, or written by an earlier run (its stale files are removed)")
+    tr.add_argument("--force", action="store_true",
+                    help="write into a non-empty folder that eks-to-aks did not write (same-name files replaced)")
+    for sp in (plan, an, tr):
+        _loading(sp)
     return p
 
 
@@ -60,9 +72,43 @@ def _translate(args: argparse.Namespace) -> AksPlan | None:
     cluster_config = values.get("clusterConfig") or _display(DEFAULT_CLUSTER_CONFIG)
     manifests = args.manifests if args.manifests is not None else (
         [_display(DEFAULT_MANIFESTS)] if args.cluster_config is None and DEFAULT_MANIFESTS.exists() else [])
+    out = getattr(args, "out", None) or getattr(args, "json_out", None)
+    opts.exclude_paths = [out] if out else []
+    if args.kustomize_timeout is not None:
+        from translators import k8s
+
+        if not 0 < args.kustomize_timeout < 86_400:
+            raise InputError("--kustomize-timeout", None, "", "expected a positive number of seconds")
+        k8s.KUSTOMIZE_TIMEOUT = args.kustomize_timeout
     with _progress() as progress:
         opts.progress = progress
         return translate_estate(cluster_config, opts, manifests)
+
+
+def _input_paths(args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    """``(input files, input folders)`` named on the command line (defaults included)."""
+    cluster_config = args.cluster_config or _display(DEFAULT_CLUSTER_CONFIG)
+    manifests = args.manifests if args.manifests is not None else (
+        [_display(DEFAULT_MANIFESTS)] if args.cluster_config is None and DEFAULT_MANIFESTS.exists() else [])
+    paths = [cluster_config, *manifests, *([args.security_groups] if args.security_groups else [])]
+    folders = [p for p in paths if Path(p).is_dir()]
+    return [p for p in paths if p not in folders], folders
+
+
+def _check_out(args: argparse.Namespace) -> bool:
+    """Check the output path before any work; print the error and return ``False`` if it is refused."""
+    from translators.reports.outdir import OutputError, check_output_file, check_output_folder
+
+    files, folders = _input_paths(args)
+    try:
+        if args.command == "translate":
+            check_output_folder(args.out, args.force, files + folders)
+        elif getattr(args, "out", None) or getattr(args, "json_out", None):
+            check_output_file(getattr(args, "out", None) or args.json_out, files, folders)
+    except OutputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return False
+    return True
 
 
 def _progress():
@@ -91,25 +137,30 @@ def _translate_or_none(args: argparse.Namespace) -> AksPlan | None:
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
+    if not _check_out(args):
+        return 1
     plan = _translate_or_none(args)
     if plan is None:
         return 1
-    from translators.reports.output import write_translation
     from translators.reports.gitops import read_stack_outputs
+    from translators.reports.outdir import OutputError
+    from translators.reports.output import write_translation
 
     outputs = args.option_values.get("stackOutputs")
     try:
         filled = read_stack_outputs(outputs, args.stack_outputs) if outputs is not None else None
-    except InputError as err:
+        files = write_translation(plan, Path(args.out), filled, args.force)
+    except (InputError, OutputError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    files = write_translation(plan, Path(args.out), filled)
     counts = plan.workloads.counts if plan.workloads else {}
     print(f"wrote {files} files to {args.out}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     return 0
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    if not _check_out(args):
+        return 1
     plan = _translate_or_none(args)
     if plan is None:
         return 1
@@ -130,13 +181,27 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             lang = "yaml" if fname.endswith(".yaml") else "sh"
             text += f"\n## {titles[fname]}\n\n`{fname}`\n\n```{lang}\n{body}```\n"
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        return _write_file(args.out, text)
     else:
         sys.stdout.write(text)
     return 0
 
 
+def _write_file(path: str, text: str) -> int:
+    """Write ``text`` to ``path`` atomically: 0, or 1 with the error printed."""
+    from translators.reports.outdir import OutputError, write_file_atomic
+
+    try:
+        write_file_atomic(path, text)
+    except OutputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
+    if not _check_out(args):
+        return 1
     plan = _translate_or_none(args)
     if plan is None:
         return 1
@@ -151,13 +216,17 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.json_out:
         doc = {"resources": [{k: r[k] for k in ("type", "name", "parent", "inputs")} for r in result.resources],
                "findings": [f.as_json() for f in plan.findings], "outputs": result.outputs}
-        Path(args.json_out).write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        return _write_file(args.json_out, json.dumps(doc, indent=2, sort_keys=True) + "\n")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return {"plan": cmd_plan, "translate": cmd_translate, "analyze": cmd_analyze}[args.command](args)
+    try:
+        return {"plan": cmd_plan, "translate": cmd_translate, "analyze": cmd_analyze}[args.command](args)
+    except OSError as exc:  # a fault no check foresaw (e.g. stdout closed): one line, never a traceback
+        print(f"error: {exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

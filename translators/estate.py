@@ -43,6 +43,7 @@ class TranslateOptions:
             entries of ``data/options.yaml``: ``ingress``, ``securityGroups`` (parsed JSON), ``resourceMap``,
             ``iamPolicies``, ``iamExport``, ``mirrorPublicImages``, ``azureFilesProtocol``, ``velero``, ``dns``,
             ``diskEncryptionSetID``).
+        exclude_paths: files/folders never read as manifests (the CLI's own ``--out``).
     """
 
     stack: str = "dev"
@@ -55,6 +56,7 @@ class TranslateOptions:
     audit_log_admin_only: bool = False
     workload_options: dict[str, Any] = field(default_factory=dict)
     progress: Any = None  # callable(done, total) for a progress bar; not from config
+    exclude_paths: list[str] = field(default_factory=list)  # the run's own output: never read as manifests
 
     @classmethod
     def from_config(cls, get: Any, stack: str) -> TranslateOptions:
@@ -108,7 +110,7 @@ def _translate_estate(path: str, opts: TranslateOptions, manifests: list[str] | 
         from translators.k8s import WorkloadContext, load_manifests
         from translators.workloads import translate_workloads
 
-        objects = load_manifests(manifests) if manifests else []
+        objects = load_manifests(manifests, opts.exclude_paths) if manifests else []
         zones = sorted({z for p in pools for z in p.availability_zones})
         ctx = WorkloadContext(registry_login_server=f"{plan.registry_name.lower()}.azurecr.io",
                               key_vault_name=plan.key_vault_name, location=cluster.location, zones=zones,

@@ -102,20 +102,16 @@ def _construct_scalar(node: yaml.Node) -> Any:
 
 
 def read_text(path: str | Path) -> str:
-    """Read a UTF-8 file within :data:`MAX_FILE_BYTES`.
+    """Read a UTF-8 file within :data:`MAX_FILE_BYTES` (a bounded read: see
+    :func:`translators.input.files.read_bytes_bounded`).
 
     Raises:
-        InputError: the file is missing, too large or not UTF-8.
+        InputError: the file is missing, unreadable, not a regular file (folder, FIFO, device), too large
+            or not UTF-8.
     """
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise InputError(str(path), None, "", f"cannot read file: {exc.strerror}") from None
-    if size > MAX_FILE_BYTES:
-        raise InputError(str(path), None, "",
-                         f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")
-    raw = p.read_bytes()
+    from translators.input.files import read_bytes_bounded
+
+    raw = read_bytes_bounded(path, MAX_FILE_BYTES)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -9,6 +9,7 @@ them are in :mod:`translators.registry.translate`.
 from __future__ import annotations
 
 import re
+from translators.reports.shell import quote
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -34,6 +35,31 @@ class ImageRef:
     @property
     def suffix(self) -> str:
         return (f":{self.tag}" if self.tag else "") + (f"@{self.digest}" if self.digest else "")
+
+
+_PRINTABLE = re.compile(r"[!-~]+")  # ASCII without spaces and control characters: all the grammar allows
+
+
+@lru_cache(maxsize=4096)
+def image_reference_error(image: str) -> str | None:
+    """Why ``image`` is not a valid image reference, or ``None`` when it is one.
+
+    The grammar is the distribution/reference one (``github.com/distribution/reference``, regexp.go:
+    ``[domain[:port]/]path-component(/path-component)*[:tag][@digest]``, lowercase path, tag up to 128
+    ``[A-Za-z0-9_.-]`` characters, digest ``algorithm:hex``), checked with ``docker-image-py``
+    (a port of that package, :class:`docker_image.reference.Reference`). Its anchored regexes let a
+    trailing newline through (Python's ``$``), so characters outside printable ASCII are refused
+    first. Cached: estates repeat images.
+    """
+    from docker_image import reference
+
+    if not _PRINTABLE.fullmatch(image):
+        return "holds whitespace or control characters"
+    try:
+        reference.Reference.parse(image)
+    except Exception as exc:  # the library raises its own classes and, for odd digests, ValueError
+        return str(exc) or type(exc).__name__
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -140,22 +166,27 @@ def rewrite_image(image: str, login_server: str, mirror_public: bool = False) ->
 def image_copy_plan(pairs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     """One ``{"source", "target", "command"}`` per (source image, ACR image) pair, sorted by source.
 
-    ``command`` is ``az acr import --name <acr> --source <src> --image <repo:tag>`` (or
+    Pairs whose source or target is not a valid image reference (:func:`image_reference_error`, e.g. a
+    templated ``${ACCOUNT}.dkr.ecr...`` host) are left out: the translator reports them instead. Every
+    value in ``command`` is shell-quoted (:func:`shlex.quote`). ``command`` is
+    ``az acr import --name <acr> --source <src> --image <repo:tag>`` (or
     ``--repository <repo>`` for a digest-only copy); ECR sources add ``--username AWS
     --password "$(aws ecr get-login-password --region <region>)"``.
     """
     out = []
     for source, target in sorted(dict(pairs).items()):
+        if image_reference_error(source) or image_reference_error(target):
+            continue
         src, tgt = parse_image(source), parse_image(target)
         src_host = src.host or "docker.io"
         src_path = src.path if src.host or "/" in src.path else f"library/{src.path}"
         full_source = f"{src_host}/{src_path}" + (f"@{src.digest}" if src.digest else f":{src.tag or 'latest'}")
-        cmd = f"az acr import --name {(tgt.host or '').split('.', 1)[0]} --source {full_source}"
-        cmd += f" --image {tgt.path}:{tgt.tag}" if tgt.tag else f" --repository {tgt.path}"
+        q = quote
+        cmd = f"az acr import --name {q((tgt.host or '').split('.', 1)[0])} --source {q(full_source)}"
+        cmd += f" --image {q(f'{tgt.path}:{tgt.tag}')}" if tgt.tag else f" --repository {q(tgt.path)}"
         ecr = ecr_host(src.host)
-        if ecr is not None:
-            region = ecr["region"] or "<region>"
-            cmd += f' --username AWS --password "$(aws ecr get-login-password --region {region})"'
+        if ecr is not None and ecr["region"]:
+            cmd += f' --username AWS --password "$(aws ecr get-login-password --region {q(ecr["region"])})"'
         out.append({"source": source, "target": target, "command": cmd})
     return out
 

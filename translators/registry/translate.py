@@ -28,6 +28,8 @@ from translators.k8s import K8sObject, Translation, Translator, WorkloadContext,
 from translators.podspec import POD_KINDS, containers, get_path, pod_template
 from translators.registry.images import (ecr_host, eks_addon_accounts, image_copy_plan, is_ecr_host, is_templated, parse_image,
                               public_host, rewrite_image)
+from translators.registry.images import image_reference_error
+from translators.reports.shell import shown
 
 INDEX_KEY = "registryIndex"
 MIRROR_OPTION = "mirrorPublicImages"
@@ -125,6 +127,12 @@ def _vpc_cni_component(obj: K8sObject) -> bool:
 
 
 @handles(*POD_KINDS)
+def _templated_elsewhere(image: str) -> bool:
+    """An invalid reference that another rule reports: a templated ECR host (REG-007)."""
+    ecr = ecr_host(parse_image(image).host)
+    return ecr is not None and ecr["kind"] == "templated"
+
+
 def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """Workload images in ECR → ACR, public images (optionally mirrored), ECR pull secrets removed.
 
@@ -143,6 +151,12 @@ def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translati
     for path, container in containers(obj.obj):
         image = container.get("image")
         if not isinstance(image, str) or not image.strip():
+            continue
+        if image_reference_error(image) and not _templated_elsewhere(image):
+            concern = True
+            add_finding(findings, "INP-050", f"{obj.ref()} container {container.get('name', '?')}: "
+                        f"{shown(image)} is not a valid image reference ({image_reference_error(image)}); "
+                        "left as is and not copied", obj, *path, "image")
             continue
         ref = parse_image(image)
         target = rewrite_image(image, ls, mirror)
@@ -166,8 +180,9 @@ def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translati
                 add_finding(findings, "REG-006", f"{obj.ref()} container {name}: {ref.path} is published by the "
                             f"EKS add-on registry of account {ecr['account']}", obj, *where)
         else:
+            copy = image_copy_plan([(image, target)])  # empty when the target is not a valid reference
             add_finding(findings, "REG-005", f"{obj.ref()} container {name}: {image} mirrored as {target}; "
-                        f"{image_copy_plan([(image, target)])[0]['command']}", obj, *where)
+                        f"{copy[0]['command'] if copy else 'copy it by hand'}", obj, *where)
         if not (ref.tag or ref.digest):
             add_finding(findings, "REG-002", f"{obj.ref()} container {name}: {image} has no tag; now {target}",
                         obj, *where)
@@ -181,7 +196,8 @@ def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translati
     new = obj.copy()
     for path, image, target in edits:
         get_path(new, path)["image"] = target
-        ctx.image_copy[image] = target
+        if not image_reference_error(image):  # templated references are reported (REG-007), never scripted
+            ctx.image_copy[image] = target
     _drop_pull_secrets(obj, get_path(new, spec_path), removed, spec_path, findings)
     return Translation("translated", [new], findings)
 

@@ -8,6 +8,7 @@ move the values to Key Vault (see the findings) or create the Secrets out of ban
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -32,11 +33,20 @@ def redact_secret(manifest: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+STEM_MAX = 200  # characters of kind-namespace-name kept in a file name (file systems allow 255 bytes)
+
+
 def file_name(index: int, manifest: dict[str, Any]) -> str:
-    """``007-deployment-shop-catalog-api.yaml``: apply order, kind, namespace, name (filesystem-safe)."""
+    """``007-deployment-shop-catalog-api.yaml``: apply order, kind, namespace, name (filesystem-safe).
+
+    A stem longer than :data:`STEM_MAX` characters (a 253-character object name) is cut and ends with
+    8 hex digits of its sha256 digest, so the name stays under the file systems' 255-byte limit.
+    """
     md = manifest.get("metadata") or {}
     parts = [str(manifest.get("kind", "object")), str(md.get("namespace") or ""), str(md.get("name") or "")]
-    stem = "-".join(re.sub(r"[^a-z0-9.-]+", "-", p.lower()).strip("-") for p in parts if p)
+    stem = "-".join(re.sub(r"[^a-z0-9.-]+", "-", p.lower()).strip("-") for p in parts if p) or "object"
+    if len(stem) > STEM_MAX:
+        stem = stem[:STEM_MAX - 9] + "-" + hashlib.sha256(stem.encode("utf-8")).hexdigest()[:8]
     return f"{index:03d}-{stem}.yaml"
 
 
@@ -52,15 +62,15 @@ def migration_artefacts(plan: AksPlan) -> dict[str, str]:
     if wl is None:
         return {}
     from translators.registry.images import image_copy_plan, velero_image_configmap
+    from translators.reports.shell import script
     from translators.storage.translate import storage_class_mapping, velero_storage_class_configmap
 
     files: dict[str, str] = {}
     pairs = sorted(wl.image_copy.items())
     if pairs:
-        lines = ["#!/usr/bin/env bash", "# Copy every image the manifests now pull from ACR (az login + aws credentials).",
-                 "set -euo pipefail"]
-        lines += [f"# {c['source']} -> {c['target']}\n{c['command']}" for c in image_copy_plan(pairs)]
-        files["image-copy-plan.sh"] = "\n".join(lines) + "\n"
+        files["image-copy-plan.sh"] = script(
+            "Copy every image the manifests now pull from ACR (az login + aws credentials).",
+            [(f"{c['source']} -> {c['target']}", c["command"]) for c in image_copy_plan(pairs)])
         files["velero-change-image-name.yaml"] = yaml.safe_dump(velero_image_configmap(pairs), sort_keys=False)
     renamed = {k: v for k, v in storage_class_mapping(wl.context).items() if k != v}
     if renamed:
@@ -68,17 +78,16 @@ def migration_artefacts(plan: AksPlan) -> dict[str, str]:
                                                                    sort_keys=False)
     moves = wl.secrets_migration
     if moves:
-        lines = ["#!/usr/bin/env bash", "# Copy each AWS secret into Key Vault; values are never printed.",
-                 "set -euo pipefail"]
-        lines += [f"# {m['awsName']}{' [' + m['jsonKey'] + ']' if m.get('jsonKey') else ''} -> {m['keyVaultName']}"
-                  f"\n{m['command']}" for m in moves]
-        files["secrets-migration.sh"] = "\n".join(lines) + "\n"
+        files["secrets-migration.sh"] = script(
+            "Copy each AWS secret into Key Vault; values are never printed.",
+            [(f"{m['awsName']}{' [' + m['jsonKey'] + ']' if m.get('jsonKey') else ''} -> {m['keyVaultName']}",
+              m["command"]) for m in moves])
     return files
 
 
-def write_translation(plan: AksPlan, out: Path, stack_outputs: dict[str, str] | None = None) -> int:
-    """Write every emitted object, the migration side files (:func:`migration_artefacts`) and
-    ``report.txt`` / ``findings.json`` under ``out``; returns the file count.
+def translation_files(plan: AksPlan, stack_outputs: dict[str, str] | None = None) -> dict[str, str]:
+    """``{file name: text}`` of every emitted object, the migration side files (:func:`migration_artefacts`),
+    ``report.txt`` and ``findings.json`` (what :func:`write_translation` writes).
 
     ``stack_outputs``: placeholder values from ``pulumi stack output --json``
     (:func:`translators.reports.gitops.read_stack_outputs`), filled into the written manifests. Docker config
@@ -87,11 +96,11 @@ def write_translation(plan: AksPlan, out: Path, stack_outputs: dict[str, str] | 
     """
     from translators.reports.gitops import fill_placeholders, gitops_findings, render_section, skipped_pull_secret
 
-    out.mkdir(parents=True, exist_ok=True)
     objects = plan.workloads.objects if plan.workloads else []
-    n = 0
+    files: dict[str, str] = {}
     extra: list = []
     written: list[dict[str, Any]] = []
+    n = 0
     for manifest in objects:
         skipped = skipped_pull_secret(manifest)
         if skipped is not None:
@@ -102,17 +111,30 @@ def write_translation(plan: AksPlan, out: Path, stack_outputs: dict[str, str] | 
         if stack_outputs:
             manifest = fill_placeholders(manifest, stack_outputs)
         n += 1
-        (out / file_name(n, manifest)).write_text(
-            yaml.safe_dump(manifest, sort_keys=False, default_flow_style=False, allow_unicode=True), encoding="utf-8")
+        files[file_name(n, manifest)] = yaml.safe_dump(manifest, sort_keys=False, default_flow_style=False,
+                                                       allow_unicode=True)
         written.append(manifest)
-    extras = migration_artefacts(plan)
-    for fname, text in extras.items():
-        (out / fname).write_text(text, encoding="utf-8")
-    n += len(extras)
+    files.update(migration_artefacts(plan))
     extra += gitops_findings(written)
     findings = sorted([*plan.findings, *extra], key=lambda f: f.sort_key())
-    (out / "report.txt").write_text(render_findings(findings) + "\n" + render_section(extra), encoding="utf-8")
+    files["report.txt"] = render_findings(findings) + "\n" + render_section(extra)
     counts = plan.workloads.counts if plan.workloads else {}
-    (out / "findings.json").write_text(json.dumps({"counts": counts, "findings": [f.as_json() for f in findings]},
-                                                  indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return n + 2
+    files["findings.json"] = json.dumps({"counts": counts, "findings": [f.as_json() for f in findings]},
+                                        indent=2, sort_keys=True) + "\n"
+    return files
+
+
+def write_translation(plan: AksPlan, out: Path, stack_outputs: dict[str, str] | None = None,
+                      force: bool = False) -> int:
+    """Write :func:`translation_files` under ``out`` (a tool-owned folder: see
+    :mod:`translators.reports.outdir`, which also removes the previous run's stale files); returns the
+    file count.
+
+    Raises:
+        translators.reports.outdir.OutputError: ``out`` is refused or a write failed (nothing partial left).
+    """
+    from translators.reports.outdir import write_output_folder
+
+    files = translation_files(plan, stack_outputs)
+    write_output_folder(out, files, force)
+    return len(files)

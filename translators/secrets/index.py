@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-import shlex
+from translators.reports.shell import quote
 from functools import lru_cache
 from typing import Any
 
@@ -192,13 +192,13 @@ def _jq(path: str) -> str:
 def migration_command(vault: str, kv_name: str, service: str, aws_name: str, json_key: str | None = None,
                       region: str | None = None) -> str:
     """Shell (bash) command copying one AWS secret into Key Vault; the value is never printed or in argv."""
-    reg = f" --region {shlex.quote(region)}" if region and "$" not in region and "{" not in region else ""
+    reg = f" --region {quote(region)}" if region and "$" not in region and "{" not in region else ""
     if service == "ssm":
-        get = f"aws ssm get-parameter --name {shlex.quote(aws_name)} --with-decryption --query Parameter.Value"
+        get = f"aws ssm get-parameter --name {quote(aws_name)} --with-decryption --query Parameter.Value"
     else:
-        get = f"aws secretsmanager get-secret-value --secret-id {shlex.quote(aws_name)} --query SecretString"
-    get += f" --output text{reg}" + (f" | jq -r {shlex.quote(_jq(json_key))}" if json_key else "")
-    return (f"az keyvault secret set --vault-name {shlex.quote(vault)} --name {shlex.quote(kv_name)} "
+        get = f"aws secretsmanager get-secret-value --secret-id {quote(aws_name)} --query SecretString"
+    get += f" --output text{reg}" + (f" | jq -r {quote(_jq(json_key))}" if json_key else "")
+    return (f"az keyvault secret set --vault-name {quote(vault)} --name {quote(kv_name)} "
             f"--file <(printf %s \"$({get})\") --output none")
 
 
