@@ -14,7 +14,7 @@ import pulumi
 from landing_zone import LandingZone, secret_names
 from workloads import Workloads
 from translators.errors import InputError
-from translators.estate import DEFAULT_MANIFESTS, TranslateOptions, translate_estate
+from translators.estate import DEFAULT_CLUSTER_CONFIG, DEFAULT_MANIFESTS, TranslateOptions, translate_estate
 from translators.plan import AksPlan
 
 
@@ -29,10 +29,12 @@ def translate_from_config() -> AksPlan:
         lambda k: config.get_object(k) if k in ("vmSizeOverrides", "resourceMap", "velero") else config.get(k),
         pulumi.get_stack())
     manifests = [m.strip() for m in (config.get("manifests") or "").split(",") if m.strip()]
-    if not config.get("clusterConfig") and not manifests and DEFAULT_MANIFESTS.exists():
-        manifests = [str(DEFAULT_MANIFESTS)]
-    try:
-        return translate_estate(config.get("clusterConfig"), opts, manifests)
+    cluster_config = config.get("clusterConfig") or None
+    if cluster_config is None and not manifests:  # no input at all: the bundled example estate
+        cluster_config = str(DEFAULT_CLUSTER_CONFIG)
+        manifests = [str(DEFAULT_MANIFESTS)] if DEFAULT_MANIFESTS.exists() else []
+    try:  # manifests alone: a neutral default cluster (finding INP-011), never the example's
+        return translate_estate(cluster_config, opts, manifests)
     except InputError as err:
         raise pulumi.RunError(str(err)) from None
 

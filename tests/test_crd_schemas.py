@@ -54,7 +54,8 @@ def _describe(o: dict) -> str:
 
 @cache
 def _example_objects() -> list[dict]:
-    plan = translate_estate(None, TranslateOptions(), [str(ROOT / "examples" / "manifests")])
+    plan = translate_estate(str(ROOT / "examples" / "cluster.yaml"), TranslateOptions(),
+                            [str(ROOT / "examples" / "manifests")])
     return list(plan.workloads.objects)
 
 

@@ -81,6 +81,14 @@ def _workload_options(args: argparse.Namespace) -> dict:
     return opts
 
 
+def _estate_inputs(args: argparse.Namespace) -> tuple[str | None, list[str]]:
+    """(ClusterConfig path, manifest paths): the bundled example only when no input at all is given;
+    manifests alone → ``None`` (a neutral default cluster, never the example's)."""
+    if args.cluster_config is None and args.manifests is None:
+        return _display(DEFAULT_CLUSTER_CONFIG), [_display(DEFAULT_MANIFESTS)] if DEFAULT_MANIFESTS.exists() else []
+    return args.cluster_config, list(args.manifests or [])
+
+
 def _translate(args: argparse.Namespace) -> AksPlan | None:
     """Translate the estate named on the command line; ``None`` (message printed) on invalid input."""
     overrides = dict(o.split("=", 1) for o in getattr(args, "vm_size_override", []) if "=" in o)
@@ -88,9 +96,7 @@ def _translate(args: argparse.Namespace) -> AksPlan | None:
                             allow_cpu_fallback=getattr(args, "allow_cpu_fallback", False),
                             use_lts=getattr(args, "use_lts", False),
                             workload_options=_workload_options(args))
-    cluster_config = args.cluster_config or _display(DEFAULT_CLUSTER_CONFIG)
-    manifests = args.manifests if args.manifests is not None else (
-        [_display(DEFAULT_MANIFESTS)] if args.cluster_config is None and DEFAULT_MANIFESTS.exists() else [])
+    cluster_config, manifests = _estate_inputs(args)
     with _progress() as progress:
         opts.progress = progress
         return translate_estate(cluster_config, opts, manifests)
@@ -140,8 +146,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .formats import ReportInput, render
 
     counts = plan.workloads.counts if plan.workloads else {}
-    inputs = [plan.source_file, *(args.manifests if args.manifests is not None else
-                                  ([_display(DEFAULT_MANIFESTS)] if args.cluster_config is None else []))]
+    inputs = [f for f in (plan.source_file, *_estate_inputs(args)[1]) if f]
     fmt = "markdown" if args.format == "md" else args.format
     text = render(ReportInput(findings=plan.findings, counts=counts, inputs=inputs, base_dir=str(Path.cwd())), fmt)
     if fmt == "markdown":
