@@ -263,7 +263,7 @@ def test_every_emitted_identity_rule_is_catalogued():
 def test_every_identity_rule_is_triggered_by_a_test():
     here = Path(__file__).resolve().parent
     text = "".join((here / n).read_text() for n in ("test_iam_policy.py", "test_identity.py", "test_identity_bindings.py",
-                                                   "test_appconfig.py"))
+                                                   "test_appconfig.py", "test_iam_export.py"))
     triggered = set(re.findall(r'"((?:IDN|APP)-\d{3})"', text))
     assert triggered >= IDENTITY_RULES, IDENTITY_RULES - triggered
 
