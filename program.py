@@ -3,7 +3,8 @@
 Config keys (namespace ``eks-to-aks``; see Pulumi.yaml): ``clusterConfig``, ``manifests``, ``location``,
 ``vmSizeOverrides``, ``allowCpuFallback``, ``useLts``, ``kubernetesVersion``, ``windowsAdminPassword`` (secret),
 ``secretValues`` (secret map: Key Vault secret name → value), ``ingress``, ``securityGroups``, ``resourceMap``,
-``mirrorPublicImages``, ``azureFilesProtocol``, ``velero``.
+``mirrorPublicImages``, ``azureFilesProtocol``, ``velero``, ``iamExport`` (path to an
+``aws iam get-account-authorization-details`` JSON export).
 """
 from __future__ import annotations
 
@@ -25,9 +26,12 @@ def translate_from_config() -> AksPlan:
         pulumi.RunError: the input is invalid (message names file, line and field; no traceback).
     """
     config = pulumi.Config("eks-to-aks")
-    opts = TranslateOptions.from_config(
-        lambda k: config.get_object(k) if k in ("vmSizeOverrides", "resourceMap", "velero") else config.get(k),
-        pulumi.get_stack())
+    try:  # reads the iamExport file: a bad one is an input error
+        opts = TranslateOptions.from_config(
+            lambda k: config.get_object(k) if k in ("vmSizeOverrides", "resourceMap", "velero") else config.get(k),
+            pulumi.get_stack())
+    except InputError as err:
+        raise pulumi.RunError(str(err)) from None
     manifests = [m.strip() for m in (config.get("manifests") or "").split(",") if m.strip()]
     cluster_config = config.get("clusterConfig") or None
     if cluster_config is None and not manifests:  # no input at all: the bundled example estate

@@ -31,6 +31,9 @@ def _inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--security-groups", metavar="FILE",
                    help="`aws ec2 describe-security-groups --output json` dump: SecurityGroupPolicy rules become "
                         "NetworkPolicy peers")
+    p.add_argument("--iam-export", metavar="FILE",
+                   help="`aws iam get-account-authorization-details --output json` dump: the policies of the IAM "
+                        "roles named by IRSA annotations / attachRoleARN become Azure role assignments")
     p.add_argument("--mirror-public-images", action="store_true",
                    help="also move public images (docker.io, quay.io, ...) to the stack's ACR")
 
@@ -78,6 +81,10 @@ def _workload_options(args: argparse.Namespace) -> dict:
             opts["securityGroups"] = json.loads(read_text(args.security_groups))
         except json.JSONDecodeError as exc:
             raise InputError(args.security_groups, exc.lineno, "", f"not valid JSON: {exc.msg}") from None
+    if args.iam_export:
+        from .input.iam_export import OPTION, load_iam_export
+
+        opts[OPTION] = load_iam_export(args.iam_export)
     return opts
 
 

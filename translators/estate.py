@@ -7,7 +7,7 @@ or reported as finding ``INP-001``: nothing is dropped silently.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,8 @@ class TranslateOptions:
         as_of: date for the AKS version calendar (default today).
         workload_options: options for the manifest translators (``ingress``: approuting|agic|nginx,
             ``securityGroups``: parsed ``aws ec2 describe-security-groups`` JSON, ``resourceMap``,
-            ``mirrorPublicImages``, ``azureFilesProtocol``, ``velero``).
+            ``mirrorPublicImages``, ``azureFilesProtocol``, ``velero``, ``iamExport``: a loaded
+            ``aws iam get-account-authorization-details`` export, from the path in ``eks-to-aks:iamExport``).
     """
 
     stack: str = "dev"
@@ -54,7 +55,11 @@ class TranslateOptions:
 
     @classmethod
     def from_config(cls, get: Any, stack: str) -> TranslateOptions:
-        """Build from a ``get(key) -> str | None`` accessor (Pulumi config or a dict's ``get``)."""
+        """Build from a ``get(key) -> str | None`` accessor (Pulumi config or a dict's ``get``).
+
+        Raises:
+            InputError: the ``iamExport`` file is unreadable or not valid JSON (names the file).
+        """
         import json
 
         overrides = get("vmSizeOverrides")
@@ -73,6 +78,10 @@ class TranslateOptions:
                 workload[key] = json.loads(value) if isinstance(value, str) else value
         if get("securityGroups"):
             workload["securityGroups"] = json.loads(Path(get("securityGroups")).read_text(encoding="utf-8"))
+        if get("iamExport"):
+            from translators.input.iam_export import OPTION, load_iam_export
+
+            workload[OPTION] = load_iam_export(str(get("iamExport")))
         return cls(stack=stack, location=get("location") or None, vm_size_overrides=dict(overrides or {}),
                    allow_cpu_fallback=truthy(get("allowCpuFallback")), use_lts=truthy(get("useLts")),
                    kubernetes_version=get("kubernetesVersion") or None, workload_options=workload)
@@ -147,8 +156,9 @@ def _translate_estate(path: str | None, opts: TranslateOptions, manifests: list[
         apply_cluster_requests(plan, findings)
     for p in cfg.unread():
         findings.add("INP-001", f"{field_path(p)} is not translated", cfg.doc, p)
-    findings.sort(key=lambda f: f.sort_key())
-    plan.findings = list(findings)
+    # estate-wide findings (the generated default cluster has no file) carry no line
+    plan.findings = sorted((f if f.file or f.line is None else replace(f, line=None) for f in findings),
+                           key=lambda f: f.sort_key())
     return plan
 
 
