@@ -24,7 +24,9 @@ from .plan import AksPlan
 
 def _inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cluster-config", help="eksctl ClusterConfig file (default: the bundled example)")
-    p.add_argument("--manifests", nargs="*", help="manifest files/folders (default: the bundled example's)")
+    p.add_argument("--manifests", nargs="*",
+                   help="manifest files/folders, or a `kubectl get -A -o yaml` export (default: the bundled "
+                        "example's; without --cluster-config, a neutral default cluster is planned)")
     p.add_argument("--stack", default="dev", help="Pulumi stack name (default: dev)")
     p.add_argument("--ingress", choices=("approuting", "agic", "nginx"),
                    help="target for ALB Ingresses (default: approuting, the AKS application routing add-on)")
