@@ -256,6 +256,30 @@ OBJECT_ACTIONS: dict[str, Callable[[K8sObject], bool]] = {
 ACTIONS = frozenset(FIELD_ACTIONS) | frozenset(OBJECT_ACTIONS) | {"drop_owned"}
 
 
+@lru_cache(maxsize=1)
+def _generic_strips() -> tuple[tuple[CleanupRule, ...], tuple[frozenset[str], frozenset[str], frozenset[str],
+                                                               frozenset[str]]]:
+    """The ``strip`` rows for every object, and the keys that make one of them apply: (top-level keys,
+    ``metadata`` keys, annotation keys, label keys), for a fast "nothing to strip" test."""
+    rows = tuple(r for r in cleanup_rules() if r.action == "strip"
+                 and (r.group, r.kind, r.namespace, r.name) == ("*", "*", "*", "*"))
+    top = frozenset(r.path[0] for r in rows if len(r.path) == 1)
+    meta = frozenset(r.path[1] for r in rows if len(r.path) == 2 and r.path[0] == "metadata")
+    ann = frozenset(r.path[2] for r in rows if len(r.path) == 3 and r.path[:2] == ("metadata", "annotations"))
+    lab = frozenset(r.path[2] for r in rows if len(r.path) == 3 and r.path[:2] == ("metadata", "labels"))
+    return rows, (top, meta, ann, lab)
+
+
+def _may_hold(o: K8sObject, quick: tuple[frozenset[str], ...]) -> bool:
+    """Whether one of the generic strip rows can apply to ``o`` (cheap: set intersections)."""
+    top, meta, ann, lab = quick
+    md = o.metadata
+    if not top.isdisjoint(o.obj) or not meta.isdisjoint(md):
+        return True
+    a, ls = md.get("annotations"), md.get("labels")
+    return (isinstance(a, dict) and not ann.isdisjoint(a)) or (isinstance(ls, dict) and not lab.isdisjoint(ls))
+
+
 def _controller_refs(o: K8sObject) -> list[dict[str, Any]]:
     refs = o.metadata.get("ownerReferences")
     return [r for r in refs if isinstance(r, dict) and r.get("controller") is True] if isinstance(refs, list) else []
@@ -323,21 +347,28 @@ def clean_export(objects: list[K8sObject]) -> ExportCleaning:
         The removed count plus ``len(objects)`` left equals the input count.
     """
     rules = cleanup_rules()
-    by_kind: dict[str, list[CleanupRule]] = {}
+    generic, quick = _generic_strips()
+    by_kind: dict[tuple[str, str], list[CleanupRule]] = {}
     present = {_key(o.api_version, o.kind, o.namespace, o.name) for o in objects}
     summary = _Summary()
     missing: dict[tuple, tuple[K8sObject, int]] = {}
     kept: list[K8sObject] = []
+    owner_rules = [r for r in rules if r.action == "owner_references"]
     for o in objects:
-        for_kind = by_kind.get(o.kind)
+        for_kind = by_kind.get((o.group, o.kind))
         if for_kind is None:
-            for_kind = by_kind[o.kind] = [r for r in rules if r.kind in (o.kind, "*")]
-        candidates = [r for r in for_kind if r.matches(o)]
+            for_kind = by_kind[(o.group, o.kind)] = [
+                r for r in rules if r.kind in (o.kind, "*") and r.group in (o.group, "*") and r not in generic
+                and r.action not in ("drop_owned", "owner_references")]
+        candidates = [r for r in for_kind if r.matches(o)] if for_kind else []
+        if _may_hold(o, quick):
+            candidates = [*generic, *candidates]
         dropped_by = next((r for r in candidates if r.action in OBJECT_ACTIONS and OBJECT_ACTIONS[r.action](o)), None)
         if dropped_by is not None:
             summary.add(dropped_by.rule, o)
             continue
-        owners = _controller_refs(o)
+        has_owners = "ownerReferences" in o.metadata
+        owners = _controller_refs(o) if has_owners else []
         if owners:
             owner = owners[0]
             key = _key(str(owner.get("apiVersion", "")), str(owner.get("kind", "")), o.namespace,
@@ -347,6 +378,11 @@ def clean_export(objects: list[K8sObject]) -> ExportCleaning:
                 missing[key] = (first, n + 1)
             else:
                 summary.add("INP-007", o)
+            continue
+        if has_owners:
+            candidates += owner_rules
+        if not candidates:
+            kept.append(o)
             continue
         edit = _Edit(o)
         for r in candidates:
