@@ -100,18 +100,14 @@ class _Edit:
 
     def remove(self, path: tuple[str, ...], rule: str) -> bool:
         """Remove ``path`` if present (an emptied ``annotations``/``labels`` mapping goes too)."""
-        if _get(self.source.obj, path) is None and _get(self.obj, path) is None:
+        if _get(self.source.obj if self.obj is None else self.obj, path) is None:
             return False
         if self.obj is None:
             self.obj = clone(self.source.obj)
         parent = _get(self.obj, path[:-1]) if len(path) > 1 else self.obj
-        if not isinstance(parent, dict) or path[-1] not in parent:
-            return False
         del parent[path[-1]]
         if len(path) > 2 and path[-2] in ("annotations", "labels") and not parent:
-            grand = _get(self.obj, path[:-2]) if len(path) > 2 else self.obj
-            if isinstance(grand, dict):
-                grand.pop(path[-2], None)
+            _get(self.obj, path[:-2]).pop(path[-2], None)
         self.removed.setdefault(rule, []).append(path[-1])
         return True
 
