@@ -163,3 +163,33 @@ def test_estate_accounting_adds_up_with_the_export():
 def test_generated_kinds_are_dropped(kind, api):
     res = clean_export(load(f"apiVersion: {api}\nkind: {kind}\nmetadata: {{name: x, namespace: shop}}\n"))
     assert res.removed == 1 and [f.rule_id for f in res.findings] == ["INP-006"]
+
+
+def test_bootstrapped_and_eks_rbac_dropped_user_rbac_kept():
+    res = clean_export(load("""
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: "system:controller:job-controller", labels: {kubernetes.io/bootstrapping: rbac-defaults}}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: cluster-admin, labels: {kubernetes.io/bootstrapping: rbac-defaults}}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: "eks:addon-manager", namespace: kube-system}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: shop-reader}
+        rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
+        ---
+        apiVersion: scheduling.k8s.io/v1
+        kind: PriorityClass
+        metadata: {name: system-node-critical}
+        value: 2000001000
+        """))
+    assert [o.name for o in res.objects] == ["shop-reader"]
+    assert res.removed == 4
+    assert sorted(f.message.split(" removed")[0] for f in res.findings) == [
+        "1 cluster-generated PriorityClass", "1 cluster-generated RoleBinding", "2 cluster-generated ClusterRole"]

@@ -3,7 +3,8 @@
 An export holds what the API server stores, not what someone wrote: server-set fields (``status``,
 ``uid``, ``resourceVersion``, ``managedFields``, ...), objects controllers create from other objects
 (ReplicaSets of Deployments, their Pods), objects Kubernetes or EKS generate (Endpoints, EndpointSlices,
-``kube-root-ca.crt``, ``default/kubernetes``, default ServiceAccounts and their token Secrets) and
+``kube-root-ca.crt``, ``default/kubernetes``, default ServiceAccounts and their token Secrets, ``system:``
+RBAC) and
 addresses EKS assigned (Service ``clusterIP`` from the EKS service CIDR, which AKS rejects).
 :func:`clean_export` removes them the way Konveyor Crane's Kubernetes transform plugin does; the rules
 are rows of ``data/export_cleanup.csv`` (with their provenance). Manifests written by hand have none of
@@ -16,6 +17,7 @@ EKS node.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -153,29 +155,15 @@ def _pvc_binding(e: _Edit, rule: CleanupRule) -> None:
         e.remove(rule.path, rule.rule)
 
 
-def _explicit_node_ports(obj: dict[str, Any]) -> tuple[set[str], set[int]]:
+def _explicit_node_ports(obj: dict[str, Any]) -> tuple[set[str], set[Any]]:
     """Node ports the last applied manifest asked for: (port names, unnamed port numbers)."""
     text = ((obj.get("metadata") or {}).get("annotations") or {}).get(LAST_APPLIED)
-    names: set[str] = set()
-    numbers: set[int] = set()
-    if not isinstance(text, str):
-        return names, numbers
-    import json
-
     try:
-        applied = json.loads(text)
+        ports = _get(json.loads(text), ("spec", "ports")) if isinstance(text, str) else None
     except ValueError:
-        return names, numbers
-    for p in _get(applied, ("spec", "ports")) or []:
-        if isinstance(p, dict) and p.get("nodePort"):
-            if p.get("name"):
-                names.add(str(p["name"]))
-            else:
-                try:
-                    numbers.add(int(p["nodePort"]))
-                except (TypeError, ValueError):
-                    continue
-    return names, numbers
+        ports = None
+    asked = [p for p in ports if isinstance(p, dict) and p.get("nodePort")] if isinstance(ports, list) else []
+    return {str(p["name"]) for p in asked if p.get("name")}, {p["nodePort"] for p in asked if not p.get("name")}
 
 
 def _service_addresses(e: _Edit, rule: CleanupRule) -> None:
@@ -225,10 +213,6 @@ def _strip(e: _Edit, rule: CleanupRule) -> None:
 
 
 # object-level rules return True to drop the object (``drop_owned`` is handled by :func:`clean_export`)
-def _drop(o: K8sObject) -> bool:
-    return True
-
-
 def _default_service_account(o: K8sObject) -> bool:
     """The ``default`` ServiceAccount the namespace controller made (nothing a user added to it)."""
     md = o.metadata
@@ -242,12 +226,20 @@ def _token_secret(o: K8sObject) -> bool:
     return o.obj.get("type") in TOKEN_SECRET_TYPES and SA_NAME_ANNOTATION in (o.metadata.get("annotations") or {})
 
 
+def _system_rbac(o: K8sObject) -> bool:
+    """RBAC the API server bootstraps (``system:`` names, ``kubernetes.io/bootstrapping: rbac-defaults``) or
+    EKS creates (``eks:`` names): AKS has its own."""
+    labels = o.metadata.get("labels") or {}
+    return o.name.startswith(("system:", "eks:")) or labels.get("kubernetes.io/bootstrapping") == "rbac-defaults"
+
+
 FIELD_ACTIONS: dict[str, Callable[[_Edit, CleanupRule], None]] = {
     "strip": _strip, "owner_references": _owner_references, "job_selector": _job_selector,
     "pvc_binding": _pvc_binding, "service_addresses": _service_addresses, "pod_binding": _pod_binding,
 }
 OBJECT_ACTIONS: dict[str, Callable[[K8sObject], bool]] = {
-    "drop": _drop, "default_service_account": _default_service_account, "token_secret": _token_secret,
+    "drop": lambda o: True, "default_service_account": _default_service_account, "token_secret": _token_secret,
+    "system_rbac": _system_rbac,
 }
 ACTIONS = frozenset(FIELD_ACTIONS) | frozenset(OBJECT_ACTIONS) | {"drop_owned"}
 
