@@ -138,3 +138,15 @@ def test_config_key_and_cli_flag(tmp_path):
     res = subprocess.run([sys.executable, "-m", "translators", "analyze", "--cluster-config", cluster,
                           "--iam-export", str(bad)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert res.returncode == 1 and str(bad) in res.stderr and "Traceback" not in res.stderr
+
+
+def test_pod_identity_role_arn(tmp_path):
+    p = tmp_path / "cluster.yaml"
+    p.write_text("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: shop, region: eu-west-1}\n"
+                 "iam:\n  podIdentityAssociations:\n    - namespace: shop\n      serviceAccountName: reports\n"
+                 "      createServiceAccount: true\n"
+                 "      roleARN: arn:aws:iam::111122223333:role/shop-reports\n", encoding="utf-8")
+    plan = translate_estate(str(p), TranslateOptions(workload_options={
+        "resourceMap": dict(RESOURCES), OPTION: load_iam_export(str(EXPORT))}))
+    assert _grants(plan, "id-shop-reports") == {("Storage Blob Data Contributor", "resource", RESOURCES["shop-reports"])}
+    assert [f.rule_id for f in plan.findings if f.rule_id.startswith("IDN-01")].count("IDN-015") == 1
