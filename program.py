@@ -13,7 +13,7 @@ from landing_zone import LandingZone, secret_names
 from workloads import Workloads
 from translators import options
 from translators.errors import InputError
-from translators.estate import DEFAULT_MANIFESTS, translate_estate
+from translators.estate import DEFAULT_CLUSTER_CONFIG, DEFAULT_MANIFESTS, translate_estate
 from translators.plan import AksPlan, Placeholder
 
 
@@ -27,10 +27,12 @@ def translate_from_config() -> AksPlan:
     try:
         values = options.values_from_config(config.get)  # every key of translators/data/options.yaml
         opts = options.translate_options(values, pulumi.get_stack())
-        manifests = values.get("manifests") or []
-        if not values.get("clusterConfig") and not manifests and DEFAULT_MANIFESTS.exists():
-            manifests = [str(DEFAULT_MANIFESTS)]
-        return translate_estate(values.get("clusterConfig"), opts, manifests)
+        cluster_config, manifests = values.get("clusterConfig"), values.get("manifests") or []
+        if not cluster_config and not manifests:  # no input at all: the bundled example estate
+            cluster_config = str(DEFAULT_CLUSTER_CONFIG)
+            manifests = [str(DEFAULT_MANIFESTS)] if DEFAULT_MANIFESTS.exists() else []
+        # manifests alone: a neutral default cluster (finding INP-011), never the example's
+        return translate_estate(cluster_config, opts, manifests)
     except InputError as err:
         raise pulumi.RunError(str(err)) from None
 

@@ -45,8 +45,6 @@ EXPECTED_ERRORS = {
         ("zonalShiftConfig.enabled", ["${ENABLE_ZONAL_SHIFT}", "placeholder"]),
     _KARPENTER + "step02-create-cluster.sh.block1.yaml":
         ("zonalShiftConfig.enabled", ["${ENABLE_ZONAL_SHIFT}", "placeholder"]),
-    # remoteNetworkConfig without the schema-required vpcGatewayID
-    _EKSCTL + "examples/43-hybrid-nodes.yaml": ("remoteNetworkConfig.vpcGatewayID", ["required field is missing"]),
     # containerRuntime is not a managed node group field
     _EKSCTL + "pkg/ctl/cmdutils/test_data/managed-nodegroup-with-container-runtime.yaml":
         ("managedNodeGroups[0].containerRuntime", ["unknown field 'containerRuntime'"]),

@@ -54,7 +54,8 @@ def _describe(o: dict) -> str:
 
 @cache
 def _example_objects() -> list[dict]:
-    plan = translate_estate(None, TranslateOptions(), [str(ROOT / "examples" / "manifests")])
+    plan = translate_estate(str(ROOT / "examples" / "cluster.yaml"), TranslateOptions(),
+                            [str(ROOT / "examples" / "manifests")])
     # plus what the translators wrote before the preflight: the example's Windows pool makes it drop the NAP
     # objects (PRE-006), whose translation must still validate
     deployed = list(plan.workloads.objects)

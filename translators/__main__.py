@@ -59,6 +59,16 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def _estate_inputs(values: dict) -> tuple[str | None, list[str]]:
+    """(ClusterConfig path, manifest paths): the bundled example only when no input at all is given;
+    manifests alone → ``None`` (a neutral default cluster, never the example's)."""
+    cluster_config = values.get("clusterConfig", values.get("cluster_config"))
+    manifests = values.get("manifests")
+    if cluster_config is None and manifests is None:
+        return _display(DEFAULT_CLUSTER_CONFIG), [_display(DEFAULT_MANIFESTS)] if DEFAULT_MANIFESTS.exists() else []
+    return cluster_config, list(manifests or [])
+
+
 def _translate(args: argparse.Namespace) -> AksPlan | None:
     """Translate the estate named on the command line.
 
@@ -69,9 +79,7 @@ def _translate(args: argparse.Namespace) -> AksPlan | None:
     args.option_values = values
     opts = options.translate_options(values, values.get("stack", "dev"))
     args.stack = opts.stack
-    cluster_config = values.get("clusterConfig") or _display(DEFAULT_CLUSTER_CONFIG)
-    manifests = args.manifests if args.manifests is not None else (
-        [_display(DEFAULT_MANIFESTS)] if args.cluster_config is None and DEFAULT_MANIFESTS.exists() else [])
+    cluster_config, manifests = _estate_inputs(values)
     out = getattr(args, "out", None) or getattr(args, "json_out", None)
     opts.exclude_paths = [out] if out else []
     if args.kustomize_timeout is not None:
@@ -87,10 +95,9 @@ def _translate(args: argparse.Namespace) -> AksPlan | None:
 
 def _input_paths(args: argparse.Namespace) -> tuple[list[str], list[str]]:
     """``(input files, input folders)`` named on the command line (defaults included)."""
-    cluster_config = args.cluster_config or _display(DEFAULT_CLUSTER_CONFIG)
-    manifests = args.manifests if args.manifests is not None else (
-        [_display(DEFAULT_MANIFESTS)] if args.cluster_config is None and DEFAULT_MANIFESTS.exists() else [])
-    paths = [cluster_config, *manifests, *([args.security_groups] if args.security_groups else [])]
+    cluster_config, manifests = _estate_inputs(vars(args))
+    extra = [getattr(args, k, None) for k in ("security_groups", "iam_export")]
+    paths = [p for p in (cluster_config, *manifests, *extra) if p]
     folders = [p for p in paths if Path(p).is_dir()]
     return [p for p in paths if p not in folders], folders
 
@@ -167,8 +174,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from translators.reports.formats import ReportInput, render
 
     counts = plan.workloads.counts if plan.workloads else {}
-    inputs = [plan.source_file, *(args.manifests if args.manifests is not None else
-                                  ([_display(DEFAULT_MANIFESTS)] if args.cluster_config is None else []))]
+    inputs = [f for f in (plan.source_file, *_estate_inputs(args.option_values)[1]) if f]
     fmt = "markdown" if args.format == "md" else args.format
     text = render(ReportInput(findings=plan.findings, counts=counts, inputs=inputs, base_dir=str(Path.cwd())), fmt)
     if fmt == "markdown":

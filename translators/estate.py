@@ -7,7 +7,7 @@ or reported as finding ``INP-001``: nothing is dropped silently.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -76,9 +76,13 @@ def translate_estate(cluster_config: str | Path | None = None, options: Translat
     """Read, validate and translate an eksctl ClusterConfig and (optionally) the cluster's manifests.
 
     Args:
-        cluster_config: path to the eksctl file; ``None`` → the bundled example.
+        cluster_config: path to the eksctl file; ``None`` with manifests → a neutral default cluster
+            (:mod:`translators.input.default_cluster`, finding INP-011); ``None`` without manifests → the
+            bundled example (callers wanting the whole example pass its manifests and
+            :data:`DEFAULT_CLUSTER_CONFIG`).
         options: see :class:`TranslateOptions`.
-        manifests: manifest files/folders (``None`` or empty: landing zone only).
+        manifests: manifest files/folders (``None`` or empty: landing zone only). Exported objects
+            (``kubectl get -o yaml``) are cleaned first (:mod:`translators.input.export`).
 
     Returns:
         The :class:`AksPlan` with its findings sorted by severity, file and line.
@@ -87,35 +91,50 @@ def translate_estate(cluster_config: str | Path | None = None, options: Translat
         InputError: invalid YAML or ClusterConfig (names file, line, field); nothing is planned.
     """
     with gc_paused():
-        return _translate_estate(str(cluster_config or DEFAULT_CLUSTER_CONFIG), options or TranslateOptions(),
-                                 manifests)
+        neutral = not cluster_config and bool(manifests)
+        return _translate_estate(None if neutral else str(cluster_config or DEFAULT_CLUSTER_CONFIG),
+                                 options or TranslateOptions(), manifests)
 
 
-def _translate_estate(path: str, opts: TranslateOptions, manifests: list[str] | None) -> AksPlan:
-    cfg = load_cluster_config(path)
+def _translate_estate(path: str | None, opts: TranslateOptions, manifests: list[str] | None) -> AksPlan:
     findings = Findings()
+    location = opts.location
+    if path is None:
+        from translators.cluster.control_plane import DEFAULT_LOCATION
+        from translators.input.default_cluster import default_cluster_config
+
+        cfg = default_cluster_config()
+        location = location or DEFAULT_LOCATION
+        findings.add("INP-011", f"only manifests were given: planned a neutral default cluster in {location} "
+                                "(one system node pool, AKS's default Kubernetes version)")
+    else:
+        cfg = load_cluster_config(path)
     cluster, network, zones = translate_cluster(
-        cfg, ClusterOptions(location=opts.location, use_lts=opts.use_lts, as_of=opts.as_of,
+        cfg, ClusterOptions(location=location, use_lts=opts.use_lts, as_of=opts.as_of,
                             kubernetes_version=opts.kubernetes_version,
                             audit_admin_only=opts.audit_log_admin_only), findings)
     pools = translate_node_groups(cfg, ComputeOptions(opts.vm_size_overrides, opts.allow_cpu_fallback, zones),
                                   findings)
-    plan = AksPlan(source_file=path, cluster=cluster, network=network, node_pools=pools,
+    plan = AksPlan(source_file=path or "", cluster=cluster, network=network, node_pools=pools,
                    registry_name=acr_name(opts.stack, cluster.name),
                    key_vault_name=key_vault_name(opts.stack, cluster.name),
                    log_analytics_name=workspace_name(cluster.name))
     has_iam = bool(cfg.data.get("iam", {}).get("serviceAccounts") or cfg.data.get("iam", {}).get("podIdentityAssociations")) \
         if isinstance(cfg.data.get("iam"), dict) else False
     if manifests or has_iam:  # eksctl service accounts alone still get workload identities
+        from translators.input.export import clean_export
         from translators.k8s import WorkloadContext, load_manifests
         from translators.workloads import translate_workloads
 
         objects = load_manifests(manifests, opts.exclude_paths) if manifests else []
+        cleaned = clean_export(objects)
+        objects = cleaned.objects
         zones = sorted({z for p in pools for z in p.availability_zones})
         ctx = WorkloadContext(registry_login_server=f"{plan.registry_name.lower()}.azurecr.io",
                               key_vault_name=plan.key_vault_name, location=cluster.location, zones=zones,
                               options=dict(opts.workload_options))
         plan.workloads = translate_workloads(objects, ctx, cfg, progress=opts.progress)
+        _account_export(plan.workloads, cleaned)
         _eksctl_only_accounts(cfg, objects, ctx.service_account_identities, findings)
         findings += plan.workloads.findings
         apply_cluster_requests(plan, findings)
@@ -124,9 +143,17 @@ def _translate_estate(path: str, opts: TranslateOptions, manifests: list[str] | 
     from translators.checks.preflight import PreflightOptions, run_preflight
 
     run_preflight(plan, findings, PreflightOptions(audit_admin_only=opts.audit_log_admin_only, as_of=opts.as_of))
-    findings.sort(key=lambda f: f.sort_key())
-    plan.findings = list(findings)
+    # estate-wide findings (the generated default cluster has no file) carry no line
+    plan.findings = sorted((f if f.file or f.line is None else replace(f, line=None) for f in findings),
+                           key=lambda f: f.sort_key())
     return plan
+
+
+def _account_export(workloads: Any, cleaned: Any) -> None:
+    """Objects the export cleaning removed count as dropped; its summary findings join the manifests'."""
+    workloads.counts["dropped"] = workloads.counts.get("dropped", 0) + cleaned.removed
+    if cleaned.findings:
+        workloads.findings = sorted([*workloads.findings, *cleaned.findings], key=lambda f: f.sort_key())
 
 
 def _eksctl_only_accounts(cfg: Any, objects: list, identities: dict, findings: Findings) -> None:

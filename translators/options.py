@@ -362,7 +362,11 @@ def translate_options(values: Mapping[str, Any], stack: str | None = None) -> An
     for opt in schema():
         if opt.key not in values or opt.target == "program":
             continue
-        if opt.target == "workload":
+        if opt.target == "workload" and opt.key == "iamExport":  # the path → the loaded export
+            from translators.input.iam_export import OPTION, load_iam_export
+
+            workload[OPTION] = load_iam_export(str(values[opt.key]))
+        elif opt.target == "workload":
             workload[opt.key] = values[opt.key]
         else:
             kwargs[opt.target] = values[opt.key]

@@ -15,7 +15,7 @@ from typing import Any
 from translators.input.eksctl import ClusterConfig
 from translators.errors import InputError
 from translators.findings import Findings
-from translators.naming import POOL_LINUX, POOL_WINDOWS, pool_name
+from translators.naming import POOL_LINUX, POOL_WINDOWS, pool_name, short_hash
 from translators.plan import NodePoolPlan
 from translators.refdata import read_table, vm_sizes
 from translators.cluster.vmsize import map_instance_type
@@ -275,6 +275,36 @@ class _GroupReader:
             self.add("CMP-020", "node IAM role/policies", "iam")
 
 
+def _unique_group_names(cfg: ClusterConfig) -> None:
+    """eksctl's ``ValidateClusterConfig``: node group names are unique across both kinds."""
+    names: dict[str, str] = {}
+    for kind in ("nodeGroups", "managedNodeGroups"):  # eksctl's order of checking
+        for i, ng in enumerate(cfg.data.get(kind) or []):
+            name = ng.get("name") if isinstance(ng, dict) else None
+            if not isinstance(name, str) or not name:
+                continue
+            if name in names:
+                raise InputError(cfg.file, cfg.line(kind, i, "name"), f"{kind}[{i}].name",
+                                 f"{name!r} is not unique (also {names[name]}); eksctl refuses it too")
+            names[name] = f"{kind}[{i}]"
+
+
+def unique_pool_name(wanted: str, source: str, taken: set[str], windows: bool) -> str:
+    """A valid AKS pool name near ``wanted`` that is not in ``taken``, the same for the same inputs.
+
+    ``wanted`` cut to leave room for a 4-hex suffix of sha256(``source``, attempt), e.g. ``ngapp`` →
+    ``ngapp3f9a``: lowercase alphanumerics starting with a letter, at most 12 characters (6 on Windows),
+    per the AKS agent pool name rules (``naming.POOL_LINUX`` / ``POOL_WINDOWS``).
+    """
+    limit = 6 if windows else 12
+    stem = wanted[: limit - 4]
+    for attempt in range(1000):
+        name = stem + short_hash(source, str(attempt), length=4)
+        if name not in taken:
+            return name
+    raise AssertionError("no free pool name")  # 1000 hash collisions: not reachable in practice
+
+
 def _system_capable(pool: NodePoolPlan) -> bool:
     vm = vm_sizes().get(pool.vm_size)
     return (pool.os_type == "Linux" and not pool.spot and vm is not None and not vm.series.startswith("B")
@@ -288,12 +318,16 @@ def translate_node_groups(cfg: ClusterConfig, opts: ComputeOptions, findings: Fi
     Picks the first group that meets AKS's system pool rules (untainted preferred);
     if none does, adds a ``system`` pool of :data:`SYSTEM_POOL_SIZE` (finding CMP-010).
 
+    Node groups whose names sanitise to the same pool name keep the first; the others get a unique name
+    (:func:`unique_pool_name`, finding CMP-022).
+
     Raises:
-        InputError: two groups sanitise to the same pool name (names both groups), or
-            minSize > maxSize.
+        InputError: two node groups have the same name (eksctl's validation refuses it too: names are
+            unique across managed and unmanaged groups), minSize > maxSize, or desiredCapacity outside them.
     """
     pools: list[NodePoolPlan] = []
     seen: dict[str, str] = {}
+    _unique_group_names(cfg)
     for kind in ("managedNodeGroups", "nodeGroups"):
         for i in range(len(cfg.data.get(kind) or [])):
             pool = _GroupReader(cfg, kind, i, opts, findings).translate()
@@ -302,10 +336,11 @@ def translate_node_groups(cfg: ClusterConfig, opts: ComputeOptions, findings: Fi
             pattern = POOL_WINDOWS if pool.os_type == "Windows" else POOL_LINUX
             assert pattern.match(pool.name), pool.name
             if pool.name in seen:
-                raise InputError(cfg.file, cfg.line(kind, i, "name"), f"{kind}[{i}].name",
-                                 f"node group names {seen[pool.name]} and {pool.source} both become AKS pool "
-                                 f"name {pool.name!r} (lowercase alphanumeric, <=12 chars Linux, <=6 Windows); "
-                                 "rename one")
+                wanted = pool.name
+                pool.name = unique_pool_name(wanted, pool.source, set(seen), pool.os_type == "Windows")
+                findings.add("CMP-022", f"node group names {seen[wanted]} and {pool.source} both become AKS pool "
+                             f"name {wanted!r}; {pool.source} planned as pool {pool.name!r}", cfg.doc,
+                             (kind, i, "name"))
             seen[pool.name] = pool.source
             pools.append(pool)
     capable = [p for p in pools if _system_capable(p)]

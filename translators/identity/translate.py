@@ -107,12 +107,16 @@ def plan_identities(cfg: ClusterConfig | None, objects: list[K8sObject], ctx: Wo
     Args:
         cfg: the eksctl :class:`~translators.input.eksctl.ClusterConfig`, or ``None`` (manifests only).
         objects: every input manifest (ServiceAccounts, workloads, SecretProviderClasses, stores).
-        ctx: options (``resourceMap``, ``iamPolicies``) in; ``service_account_identities`` and the
+        ctx: options (``resourceMap``, ``iamPolicies``, ``iamExport``: a loaded
+            :class:`translators.input.iam_export.IamExport`) in; ``service_account_identities`` and the
             secrets index (``ctx.indexes["secretsIndex"]``, with each class's identity) out.
         findings: receives identity findings (IDN-*, SEC-015, SEC-006).
     """
     from translators.secrets.index import INDEX_KEY, index_secrets
 
+    from translators.input.iam_export import OPTION as IAM_EXPORT, apply_iam_export, merge_policy_documents
+
+    merge_policy_documents(ctx.options)
     to_create: list[tuple[str, str, dict]] = []
     bindings = eksctl_bindings(cfg, ctx, findings, to_create) if cfg is not None else []
     if cfg is not None:
@@ -124,6 +128,7 @@ def plan_identities(cfg: ClusterConfig | None, objects: list[K8sObject], ctx: Wo
         if a is not None and b.key.startswith("sa:"):
             b.key, b.stem = a.key, a.stem
     bindings += annotated
+    apply_iam_export(bindings, ctx.options, findings)  # roles' policies from an IAM export (IDN-015/016)
     obsolete = {b.key for b in bindings if b.reader and b.reader.obsolete}
     obsolete -= {b.key for b in bindings if b.reader and b.reader.other}
     bindings = [b for b in bindings if b.key not in obsolete]
@@ -146,7 +151,7 @@ def plan_identities(cfg: ClusterConfig | None, objects: list[K8sObject], ctx: Wo
             grants.append(RoleGrant(KEY_VAULT_READER, "vault", None, "reads the stack Key Vault (secrets)"))
         known = any(b.reader and (b.reader.other or b.reader.replaced) for b in group)
         first = next((b for b in group if b.where is not None), group[0])
-        if key.startswith("role:") and not known and first.where is not None:
+        if key.startswith("role:") and not known and first.where is not None and IAM_EXPORT not in ctx.options:
             findings.add("IDN-013", f"IAM role {first.source}: its policies are not in the input", first.where.doc,
                          first.where.path)
         sas = sorted(set(members[key]))

@@ -6,11 +6,22 @@ violations raise :class:`~translators.errors.InputError` naming file, line and
 field path, e.g. ``cluster.yaml:14 managedNodeGroups[0].minSize: expected
 integer, got "two"``.
 
-Three schema rules are relaxed because eksctl itself accepts what its generated
-schema rejects (documented in eksctl's docs and test data):
+eksctl's validation code, not only its generated schema, decides what is accepted, so
+some schema rules are relaxed where eksctl itself accepts what the schema rejects
+(documented in eksctl's docs, validation code and test data):
 
+* ``null`` and ``""`` for a field of an eksctl struct mean "unset" (Go decodes them to the
+  zero value / nil pointer; ``eksctl create cluster --dry-run`` prints
+  ``securityGroups.withShared: null`` and ``releaseVersion: ""``): such keys are removed
+  before validation (:func:`drop_unset`), never inside free-form maps (labels, tags, ...);
 * ``metadata.region`` may be absent (eksctl takes it from ``--region`` or the AWS
   profile); the translation reports it and uses the configured location;
+* ``remoteNetworkConfig.vpcGatewayID`` may be absent (eksctl's hybrid nodes docs: omit it
+  when the connectivity does not use a TGW/VGW, or with a pre-existing VPC);
+* ``instancesDistribution.instanceTypes`` may be absent when ``instanceSelector`` is set
+  (eksctl's ``validateInstancesDistribution``);
+* keys set to eksctl's own defaults (which ``--dry-run`` prints) are read as left out
+  (:func:`drop_defaults`), so they raise no "not translated" finding;
 * ``taints`` may use the legacy map form ``{key: "value:Effect"}``;
 * ``identityProviders[]`` items are a tagged union the schema cannot express.
 
@@ -110,6 +121,11 @@ def _describe(error: jsonschema.ValidationError) -> tuple[list, str] | None:
     v = error.validator
     if v == "required" and path == ["metadata"] and "'region'" in error.message:
         return None
+    if v == "required" and path == ["remoteNetworkConfig"] and "'vpcGatewayID'" in error.message:
+        return None
+    if v == "required" and len(path) == 3 and path[2] == "instancesDistribution" \
+            and "'instanceTypes'" in error.message and _has_instance_selector(error.instance, path):
+        return None
     if path[:1] == ["identityProviders"] and len(path) > 1:
         return None
     if v == "type" and path and path[-1] == "taints" and isinstance(inst, dict) \
@@ -141,6 +157,104 @@ def _describe(error: jsonschema.ValidationError) -> tuple[list, str] | None:
     return path, error.message + hint
 
 
+_ROOT_DOC: dict[str, Any] = {}  # the document being validated (for relaxations that look at siblings)
+
+
+def _has_instance_selector(_inst: Any, path: list) -> bool:
+    group = _ROOT_DOC.get(path[0]) if isinstance(_ROOT_DOC, dict) else None
+    ng = group[path[1]] if isinstance(group, list) and isinstance(path[1], int) and path[1] < len(group) else None
+    sel = ng.get("instanceSelector") if isinstance(ng, dict) else None
+    return isinstance(sel, dict) and any(v not in (None, "", 0, [], {}) for v in sel.values())
+
+
+def _resolve(schema: dict[str, Any], node: Any) -> dict[str, Any]:
+    """``node`` with ``$ref`` (``#/definitions/X``) and single-branch ``allOf`` followed."""
+    for _ in range(20):
+        if not isinstance(node, dict):
+            return {}
+        if "$ref" in node:
+            node = schema.get("definitions", {}).get(str(node["$ref"]).rsplit("/", 1)[-1], {})
+        elif "allOf" in node and len(node["allOf"]) == 1:
+            node = node["allOf"][0]
+        else:
+            return node
+    return {}
+
+
+def drop_unset(doc: SourceDoc) -> list[tuple]:
+    """Remove keys whose value is ``null`` or ``""`` from every eksctl struct in ``doc.data`` (in place).
+
+    Only properties the schema declares are touched: free-form maps (``labels``, ``tags``,
+    ``kubeletExtraConfig``, policy documents) keep their values. Returns the removed paths.
+    """
+    schema = eksctl_schema()
+    removed: list[tuple] = []
+
+    def walk(node: Any, sch: Any, path: tuple) -> None:
+        sch = _resolve(schema, sch)
+        if isinstance(node, dict) and "properties" in sch:
+            props = sch["properties"]
+            for key in list(node):
+                if key not in props:
+                    continue
+                if node[key] is None or node[key] == "":
+                    del node[key]
+                    removed.append(path + (key,))
+                else:
+                    walk(node[key], props[key], path + (key,))
+        elif isinstance(node, list) and isinstance(sch.get("items"), dict):
+            for i, item in enumerate(node):
+                walk(item, sch["items"], path + (i,))
+
+    walk(doc.data, schema, ())
+    return removed
+
+
+@lru_cache(maxsize=1)
+def _defaults() -> tuple[tuple[tuple[str, ...], Any], ...]:
+    from translators.refdata import read_table
+
+    return tuple((tuple(r["path"].split(".")), json.loads(r["value"])) for r in read_table("eksctl_dryrun_defaults.csv"))
+
+
+def drop_defaults(doc: SourceDoc) -> list[tuple]:
+    """Remove keys set to the value eksctl fills in by default (``data/eksctl_dryrun_defaults.csv``), in place.
+
+    ``eksctl create cluster --dry-run`` prints every default; to eksctl such a key means the same as the key
+    left out, so the translation reads it as left out. A mapping emptied by the removal goes too. The gp3
+    IOPS/throughput baselines are kept when the group's ``volumeType`` is not gp3. Returns the removed paths.
+    """
+    removed: list[tuple] = []
+
+    def walk(node: Any, pattern: tuple[str, ...], value: Any, path: tuple) -> bool:
+        """Remove matches under ``node``; True when ``node`` became empty through a removal."""
+        head, rest = pattern[0], pattern[1:]
+        if isinstance(node, dict):
+            keys = list(node) if head == "*" else [head] if head in node else []
+        elif isinstance(node, list) and head == "*":
+            keys = list(range(len(node)))
+        else:
+            return False
+        changed = False
+        for k in keys:
+            child = node[k]
+            if not rest:
+                if isinstance(node, dict) and type(child) is type(value) and child == value \
+                        and not (k in ("volumeIOPS", "volumeThroughput") and node.get("volumeType", "gp3") != "gp3"):
+                    del node[k]
+                    removed.append(path + (k,))
+                    changed = True
+            elif walk(child, rest, value, path + (k,)) and isinstance(node, dict):
+                del node[k]
+                changed = True
+        return changed and isinstance(node, dict) and not node
+
+    for pattern, value in _defaults():
+        if isinstance(doc.data, dict):
+            walk(doc.data, pattern, value, ())
+    return removed
+
+
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
     """eksctl's schema with ``type: [object, null]`` on every struct definition.
@@ -165,6 +279,9 @@ def validate(doc: SourceDoc) -> None:
     """
     validator = jsonschema.Draft7Validator(_schema())
     errors = []
+    _ROOT_DOC.clear()
+    if isinstance(doc.data, dict):
+        _ROOT_DOC.update(doc.data)
     for err in validator.iter_errors(doc.data):
         d = _describe(err)
         if d is not None:
@@ -192,5 +309,7 @@ def load_cluster_config(path: str) -> ClusterConfig:
     doc = configs[0]
     if doc.data.get("apiVersion") != API_VERSION:
         raise doc.error(("apiVersion",), f"got {doc.data.get('apiVersion')!r}, expected {API_VERSION!r}")
+    drop_unset(doc)
     validate(doc)
+    drop_defaults(doc)
     return ClusterConfig(doc)
