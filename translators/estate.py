@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .checks.deployability import DeployOptions, check_deployability
 from .cluster import ClusterOptions, translate_cluster
 from .compute import ComputeOptions, translate_node_groups
 from .eksctl import load_cluster_config
@@ -40,6 +41,10 @@ class TranslateOptions:
         workload_options: options for the manifest translators (``ingress``: approuting|agic|nginx,
             ``securityGroups``: parsed ``aws ec2 describe-security-groups`` JSON, ``resourceMap``,
             ``mirrorPublicImages``, ``azureFilesProtocol``, ``velero``).
+        deploy: how the objects are deployed (``deployWorkloads``, ``gitops*``, ``adminGroupObjectIds``,
+            ``installOperators``; see :class:`translators.checks.deployability.DeployOptions`).
+        key_vault_name_suffix: appended to the Key Vault name (``keyVaultNameSuffix``; a new name after a
+            destroy, since purge protection keeps the old one for 90 days).
     """
 
     stack: str = "dev"
@@ -51,6 +56,8 @@ class TranslateOptions:
     as_of: dt.date | None = None
     workload_options: dict[str, Any] = field(default_factory=dict)
     progress: Any = None  # callable(done, total) for a progress bar; not from config
+    deploy: DeployOptions = field(default_factory=DeployOptions)
+    key_vault_name_suffix: str = ""
 
     @classmethod
     def from_config(cls, get: Any, stack: str) -> TranslateOptions:
@@ -75,7 +82,8 @@ class TranslateOptions:
             workload["securityGroups"] = json.loads(Path(get("securityGroups")).read_text(encoding="utf-8"))
         return cls(stack=stack, location=get("location") or None, vm_size_overrides=dict(overrides or {}),
                    allow_cpu_fallback=truthy(get("allowCpuFallback")), use_lts=truthy(get("useLts")),
-                   kubernetes_version=get("kubernetesVersion") or None, workload_options=workload)
+                   kubernetes_version=get("kubernetesVersion") or None, workload_options=workload,
+                   deploy=DeployOptions.from_config(get), key_vault_name_suffix=str(get("keyVaultNameSuffix") or ""))
 
 
 def translate_estate(cluster_config: str | Path | None = None, options: TranslateOptions | None = None,
@@ -108,7 +116,7 @@ def _translate_estate(path: str, opts: TranslateOptions, manifests: list[str] | 
                                   findings)
     plan = AksPlan(source_file=path, cluster=cluster, network=network, node_pools=pools,
                    registry_name=acr_name(opts.stack, cluster.name),
-                   key_vault_name=key_vault_name(opts.stack, cluster.name),
+                   key_vault_name=key_vault_name(opts.stack, cluster.name, opts.key_vault_name_suffix),
                    log_analytics_name=workspace_name(cluster.name))
     has_iam = bool(cfg.data.get("iam", {}).get("serviceAccounts") or cfg.data.get("iam", {}).get("podIdentityAssociations")) \
         if isinstance(cfg.data.get("iam"), dict) else False
@@ -125,6 +133,7 @@ def _translate_estate(path: str, opts: TranslateOptions, manifests: list[str] | 
         _eksctl_only_accounts(cfg, objects, ctx.service_account_identities, findings)
         findings += plan.workloads.findings
         apply_cluster_requests(plan, findings)
+    check_deployability(plan, opts.deploy, findings)
     for p in cfg.unread():
         findings.add("INP-001", f"{field_path(p)} is not translated", cfg.doc, p)
     findings.sort(key=lambda f: f.sort_key())
