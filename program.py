@@ -3,7 +3,9 @@
 Config keys (namespace ``eks-to-aks``; see Pulumi.yaml): ``clusterConfig``, ``manifests``, ``location``,
 ``vmSizeOverrides``, ``allowCpuFallback``, ``useLts``, ``kubernetesVersion``, ``windowsAdminPassword`` (secret),
 ``secretValues`` (secret map: Key Vault secret name → value), ``ingress``, ``securityGroups``, ``resourceMap``,
-``mirrorPublicImages``, ``azureFilesProtocol``, ``velero``.
+``mirrorPublicImages``, ``azureFilesProtocol``, ``velero``; first-``up`` readiness (issue #11):
+``deployWorkloads``, ``gitopsRepository``, ``gitopsBranch``, ``gitopsPath``, ``adminGroupObjectIds``,
+``installOperators``, ``copyImages``, ``keyVaultNameSuffix``.
 """
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from landing_zone import LandingZone, secret_names
 from workloads import Workloads
 from translators.errors import InputError
 from translators.estate import DEFAULT_MANIFESTS, TranslateOptions, translate_estate
-from translators.plan import AksPlan
+from translators.checks.deployability import object_key
+from translators.plan import AksPlan, DeployPlan
 
 
 def translate_from_config() -> AksPlan:
@@ -25,9 +28,12 @@ def translate_from_config() -> AksPlan:
         pulumi.RunError: the input is invalid (message names file, line and field; no traceback).
     """
     config = pulumi.Config("eks-to-aks")
-    opts = TranslateOptions.from_config(
-        lambda k: config.get_object(k) if k in ("vmSizeOverrides", "resourceMap", "velero") else config.get(k),
-        pulumi.get_stack())
+    try:
+        opts = TranslateOptions.from_config(
+            lambda k: config.get_object(k) if k in ("vmSizeOverrides", "resourceMap", "velero", "adminGroupObjectIds")
+            else config.get(k), pulumi.get_stack())
+    except ValueError as err:
+        raise pulumi.RunError(str(err)) from None
     manifests = [m.strip() for m in (config.get("manifests") or "").split(",") if m.strip()]
     if not config.get("clusterConfig") and not manifests and DEFAULT_MANIFESTS.exists():
         manifests = [str(DEFAULT_MANIFESTS)]
@@ -56,18 +62,28 @@ def build(plan: AksPlan, registration_batch: int | None = None) -> LandingZone:
     wanted = secret_names(plan)
     if supplied and set(wanted) - supplied:
         pulumi.log.warn("eks-to-aks:secretValues has no value for: " + ", ".join(sorted(set(wanted) - supplied)))
+    deploy = plan.deploy or DeployPlan()
+    copy_images = config.get_bool("copyImages") is not False
+    pairs = sorted((plan.workloads.context.options.get("imageCopyPlan") or {}).items()) \
+        if plan.workloads is not None and plan.workloads.context is not None and copy_images else []
     zone = LandingZone("landing-zone", plan, pulumi.get_stack(), windows_admin_password=password,
                        secret_values=config.get_secret_object("secretValues") if supplied else None,
-                       secret_names=[n for n in wanted if n in supplied])
-    if plan.workloads is not None and plan.workloads.objects:
-        Workloads("workloads", plan.workloads.objects, zone.kubeconfig, zone.placeholders,
-                  opts=pulumi.ResourceOptions(depends_on=[zone]), batch_size=registration_batch)
+                       secret_names=[n for n in wanted if n in supplied], image_pairs=pairs)
+    if plan.workloads is not None and plan.workloads.objects and deploy.mode == "provider":
+        skipped = set(deploy.skipped)
+        objects = [o for o in plan.workloads.objects if object_key(o) not in skipped] if skipped \
+            else plan.workloads.objects
+        Workloads("workloads", objects, zone.kubeconfig, zone.placeholders,
+                  opts=pulumi.ResourceOptions(depends_on=[zone]), batch_size=registration_batch,
+                  operators=[op for op in deploy.operators if op.provider == "helm"],
+                  group_dependencies=zone.group_dependencies, prerequisites=zone.deploy_prerequisites)
     pulumi.export("clusterName", zone.cluster_name)
     pulumi.export("resourceGroupName", zone.resource_group.name)
     pulumi.export("oidcIssuerUrl", zone.oidc_issuer_url)
     pulumi.export("acrLoginServer", zone.acr_login_server)
     pulumi.export("keyVaultUri", zone.key_vault_uri)
     pulumi.export("kubeconfig", zone.kubeconfig)
+    pulumi.export("workloadsDeployment", deploy.mode)
     pulumi.export("findings", {sev: sum(1 for f in plan.findings if f.severity == sev)
                                for sev in ("high", "medium", "low", "info")})
     return zone

@@ -25,6 +25,7 @@ from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 SECRET_SIG = rpc._special_sig_key  # noqa: SLF001 - the wire format is what the provider sees
 SECRET_VALUE = rpc._special_secret_sig  # noqa: SLF001
 UNKNOWN_TEXT = "(known after apply)"
+APP_ROUTING_OBJECT_ID = "app-routing-object-id"  # the app routing add-on identity of an 'up' under mocks
 KUBERNETES_OBJECT = "kubernetes:"  # type tokens of Kubernetes objects (their provider is pulumi:providers:kubernetes)
 
 
@@ -139,6 +140,11 @@ class PreviewMocks(pulumi.runtime.Mocks):
             outputs["identityProfile"] = {"kubeletidentity": {"objectId": "kubelet-object-id",
                                                               "clientId": "kubelet-client-id",
                                                               "resourceId": "/mock/kubelet-identity"}}
+            ingress = outputs.get("ingressProfile")
+            if isinstance(ingress, dict) and (ingress.get("webAppRouting") or {}).get("enabled"):
+                outputs["ingressProfile"] = {**ingress, "webAppRouting": {
+                    **ingress["webAppRouting"], "identity": {"objectId": APP_ROUTING_OBJECT_ID,
+                                                             "clientId": "app-routing-client-id"}}}
         elif args.typ == "azure-native:managedidentity:UserAssignedIdentity":
             outputs.update(principalId=f"{args.name}-principal", clientId=f"{args.name}-client-id",
                            tenantId="00000000-0000-0000-0000-000000000000")

@@ -215,6 +215,17 @@ def check_deployability(plan: AksPlan, options: DeployOptions, findings: Finding
     return deploy
 
 
+def _controller_in_estate(objects: list[dict[str, Any]], row: dict[str, str]) -> str:
+    """``"<namespace>/<name>"`` of a Deployment of the estate that runs the chart's controller (named like the
+    chart, in the chart's namespace), else ``""``: installing the chart too would run two controllers."""
+    for o in objects:
+        md = o.get("metadata") or {}
+        if (o.get("kind") == "Deployment" and md.get("name") == row["chart"]
+                and md.get("namespace") == row["namespace"]):
+            return f"{md.get('namespace')}/{md.get('name')}"
+    return ""
+
+
 def _name(o: dict[str, Any]) -> str:
     md = o.get("metadata") or {}
     return f"{md['namespace']}/{md.get('name', '')}" if md.get("namespace") else str(md.get("name", ""))
@@ -296,6 +307,11 @@ def _kinds(plan: AksPlan, objects: list[dict[str, Any]], options: DeployOptions,
             op = operators.setdefault(pre.operator, OperatorPlan(pre.operator, provider,
                                                                  extension_type=row["extension_type"]))
             op.groups = sorted({*op.groups, group})
+        elif row is not None and provider == "helm" and _controller_in_estate(objects, row):
+            pre.how = (f"the CRDs of {row['chart']}: the estate deploys its controller "
+                       f"({_controller_in_estate(objects, row)}) without them; install the chart {row['chart']} "
+                       f"{row['chart_version']} from {row['chart_repo']} instead of that controller, or add the CRDs")
+            how = pre.how
         elif row is not None and provider == "helm" and options.install_operators and deploy.mode != "gitops":
             pre.provided, pre.operator = True, row["chart"]
             op = operators.setdefault(pre.operator, OperatorPlan(
