@@ -5,15 +5,17 @@ Config keys (namespace ``eks-to-aks``; see Pulumi.yaml): ``clusterConfig``, ``ma
 ``secretValues`` (secret map: Key Vault secret name → value), ``ingress``, ``securityGroups``, ``resourceMap``,
 ``mirrorPublicImages``, ``azureFilesProtocol``, ``velero``; first-``up`` readiness (issue #11):
 ``deployWorkloads``, ``gitopsRepository``, ``gitopsBranch``, ``gitopsPath``, ``adminGroupObjectIds``,
-``installOperators``, ``copyImages``, ``keyVaultNameSuffix``.
+``installOperators``, ``copyImages``, ``keyVaultNameSuffix``, ``deployerPrincipalType``.
 """
 from __future__ import annotations
 
 import json
+import os
 
 import pulumi
 
 from landing_zone import LandingZone, secret_names
+from landing_zone.access import deployer_principal_type
 from workloads import Workloads
 from translators.errors import InputError
 from translators.estate import DEFAULT_MANIFESTS, TranslateOptions, translate_estate
@@ -63,12 +65,17 @@ def build(plan: AksPlan, registration_batch: int | None = None) -> LandingZone:
     if supplied and set(wanted) - supplied:
         pulumi.log.warn("eks-to-aks:secretValues has no value for: " + ", ".join(sorted(set(wanted) - supplied)))
     deploy = plan.deploy or DeployPlan()
+    try:
+        deployer_type = deployer_principal_type(os.environ, config.get("deployerPrincipalType"))
+    except ValueError as err:
+        raise pulumi.RunError(str(err)) from None
     copy_images = config.get_bool("copyImages") is not False
     pairs = sorted((plan.workloads.context.options.get("imageCopyPlan") or {}).items()) \
         if plan.workloads is not None and plan.workloads.context is not None and copy_images else []
     zone = LandingZone("landing-zone", plan, pulumi.get_stack(), windows_admin_password=password,
                        secret_values=config.get_secret_object("secretValues") if supplied else None,
-                       secret_names=[n for n in wanted if n in supplied], image_pairs=pairs)
+                       secret_names=[n for n in wanted if n in supplied], image_pairs=pairs,
+                       deployer_type=deployer_type)
     if plan.workloads is not None and plan.workloads.objects and deploy.mode == "provider":
         skipped = set(deploy.skipped)
         objects = [o for o in plan.workloads.objects if object_key(o) not in skipped] if skipped \

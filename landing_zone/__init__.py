@@ -14,7 +14,7 @@ import pulumi_azure_native.resources as resources
 from translators.plan import AksPlan, DeployPlan
 from workloads.kubeconfig import login_mode, non_interactive_kubeconfig
 
-from .access import ClusterAccess
+from .access import ClusterAccess, deployer_principal_type
 from .cluster import AksCluster
 from .extensions import ClusterExtensions
 from .images import ImageImports
@@ -47,7 +47,8 @@ class LandingZone(pulumi.ComponentResource):
 
     def __init__(self, name: str, plan: AksPlan, stack: str, windows_admin_password: pulumi.Input[str] | None = None,
                  secret_values: pulumi.Input[Mapping[str, str]] | None = None, secret_names: Sequence[str] = (),
-                 image_pairs: Iterable[tuple[str, str]] = (), opts: pulumi.ResourceOptions | None = None) -> None:
+                 image_pairs: Iterable[tuple[str, str]] = (), deployer_type: authorization.PrincipalType | None = None,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-to-aks:index:LandingZone", name, None, opts)
         c = plan.cluster
         child = pulumi.ResourceOptions(parent=self)
@@ -81,7 +82,8 @@ class LandingZone(pulumi.ComponentResource):
             "access", cluster_id=self.aks.cluster.id, deployer_object_id=client.object_id,
             admin_group_object_ids=deploy.admin_group_object_ids, subscription_id=client.subscription_id,
             stack=stack, cluster_name=c.name, app_routing_object_id=app_routing if deploy.app_routing_key_vault
-            else None, vault_id=self.vault.vault_id, opts=child)
+            else None, vault_id=self.vault.vault_id,
+            deployer_type=deployer_type or deployer_principal_type(os.environ), opts=child)
         self.images = ImageImports("images", image_pairs,
                                    opts=pulumi.ResourceOptions(parent=self, depends_on=[self.registry]))
         self.extensions = ClusterExtensions(

@@ -11,7 +11,7 @@
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pulumi
 import pulumi_azure_native.authorization as authorization
@@ -20,6 +20,28 @@ from .roles import assign_role
 
 CLUSTER_ADMIN = "Azure Kubernetes Service RBAC Cluster Admin"
 APP_ROUTING_VAULT_ROLES = ("Key Vault Certificate User", "Key Vault Secrets User")
+#: Environment variables that mean ``pulumi up`` signs in as a service principal (azure-native provider, Azure SDK).
+SERVICE_PRINCIPAL_ENV = ("ARM_CLIENT_ID", "AZURE_CLIENT_ID")
+
+
+def deployer_principal_type(environ: Mapping[str, str], configured: str | None = None) -> authorization.PrincipalType:
+    """The principal type of the identity running ``pulumi up`` (``getClientConfig`` does not say).
+
+    ``configured`` (``eks-to-aks:deployerPrincipalType``: ``User`` or ``ServicePrincipal``) wins; else
+    ``ServicePrincipal`` when ``ARM_CLIENT_ID`` or ``AZURE_CLIENT_ID`` is set (a pipeline), else ``User``
+    (``az login``). azure-native defaults a role assignment's principalType to ``User``, which a service
+    principal's assignment must not carry.
+
+    Raises:
+        ValueError: ``configured`` is neither ``User`` nor ``ServicePrincipal``.
+    """
+    if configured:
+        if configured not in ("User", "ServicePrincipal"):
+            raise ValueError(f"eks-to-aks:deployerPrincipalType {configured!r}: use User or ServicePrincipal")
+        return authorization.PrincipalType(configured)
+    if any(environ.get(k) for k in SERVICE_PRINCIPAL_ENV):
+        return authorization.PrincipalType.SERVICE_PRINCIPAL
+    return authorization.PrincipalType.USER
 
 
 class ClusterAccess(pulumi.ComponentResource):
@@ -27,7 +49,8 @@ class ClusterAccess(pulumi.ComponentResource):
 
     Args:
         cluster_id: the managed cluster's resource id (the scope of the admin grants).
-        deployer_object_id: ``getClientConfig().object_id``.
+        deployer_object_id: ``getClientConfig().object_id``; deployer_type: its principal type
+            (:func:`deployer_principal_type`).
         admin_group_object_ids: Entra ID groups made cluster admins.
         app_routing_object_id: the app routing add-on identity's object id, or ``None`` (no Key Vault grants).
         vault_id: the stack's Key Vault.
@@ -38,13 +61,16 @@ class ClusterAccess(pulumi.ComponentResource):
     def __init__(self, name: str, *, cluster_id: pulumi.Input[str], deployer_object_id: pulumi.Input[str],
                  admin_group_object_ids: Sequence[str], subscription_id: pulumi.Input[str], stack: str,
                  cluster_name: str, app_routing_object_id: pulumi.Input[str] | None = None,
-                 vault_id: pulumi.Input[str] | None = None, opts: pulumi.ResourceOptions | None = None) -> None:
+                 vault_id: pulumi.Input[str] | None = None,
+                 deployer_type: authorization.PrincipalType = authorization.PrincipalType.USER,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-to-aks:landing-zone:ClusterAccess", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.grants: list[authorization.RoleAssignment] = [
             assign_role("deployer-cluster-admin", role=CLUSTER_ADMIN, scope=cluster_id,
                         principal_id=deployer_object_id, subscription_id=subscription_id,
-                        name_seed=(stack, cluster_name, "cluster", "deployer"), opts=child, principal_type=None)]
+                        name_seed=(stack, cluster_name, "cluster", "deployer"), opts=child,
+                        principal_type=deployer_type)]
         for group in admin_group_object_ids:
             self.grants.append(assign_role(
                 f"admin-group-{group}", role=CLUSTER_ADMIN, scope=cluster_id, principal_id=group,

@@ -64,8 +64,8 @@ class ClusterExtensions(pulumi.ComponentResource):
                     repository_ref=kc.RepositoryRefDefinitionArgs(branch=deploy.gitops_branch),
                     sync_interval_in_seconds=SYNC_SECONDS, timeout_in_seconds=TIMEOUT_SECONDS),
                 kustomizations={"workloads": kc.KustomizationDefinitionArgs(
-                    path=deploy.gitops_path, prune=True,
-                    post_build=kc.PostBuildDefinitionArgs(substitute=dict(substitutes)) if substitutes else None, sync_interval_in_seconds=SYNC_SECONDS,
-                    timeout_in_seconds=TIMEOUT_SECONDS)},
+                    path=deploy.gitops_path, prune=True, sync_interval_in_seconds=SYNC_SECONDS,
+                    timeout_in_seconds=TIMEOUT_SECONDS,
+                    post_build=kc.PostBuildDefinitionArgs(substitute=dict(substitutes)) if substitutes else None)},
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.extensions[FLUX_EXTENSION]]))
         self.register_outputs({"extensions": sorted(self.extensions)})

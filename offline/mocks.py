@@ -31,7 +31,8 @@ KUBERNETES_OBJECT = "kubernetes:"  # type tokens of Kubernetes objects (their pr
 
 @dataclass
 class Recorded:
-    """One registered resource: ``type`` token, logical ``name``, ``parent`` URN, wire ``inputs``."""
+    """One registered resource: ``type`` token, logical ``name``, ``parent`` URN, wire ``inputs``, the URNs it
+    ``dependencies`` (explicit ``depends_on`` and the resources whose outputs its inputs use)."""
 
     urn: str
     type: str
@@ -39,6 +40,7 @@ class Recorded:
     parent: str
     custom: bool
     inputs: dict[str, Any] = field(default_factory=dict)
+    dependencies: tuple[str, ...] = ()
 
 
 def scrub(value: Any) -> Any:
@@ -200,7 +202,7 @@ class RecordingMonitor(MockMonitor):
         with self.lock:
             self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_, state)  # type: ignore[arg-type]
             self.recorded.append(Recorded(urn, request.type, request.name, request.parent, bool(request.custom),
-                                          inputs))
+                                          inputs, tuple(request.dependencies)))
         return resource_pb2.RegisterResourceResponse(urn=urn, id=id_ or "", object=obj)
 
 

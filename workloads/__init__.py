@@ -10,7 +10,6 @@ Placeholders that translators leave for values known only after ``pulumi up``
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 from collections.abc import Mapping, Sequence
 
