@@ -147,7 +147,8 @@ def test_api_versions_removed_from_the_cluster_minor_are_not_sent(tmp_path):
     assert "policy/v1beta1/PodDisruptionBudget/default/pdb" in plan.deploy.skipped
     assert f"not served by Kubernetes {plan.cluster.kubernetes_version}" in rules(plan, "PRE-052")[0].message
     assert not served_builtin("policy", "v1beta1", "PodDisruptionBudget", 33)
-    assert served_builtin("policy", "v1beta1", "PodDisruptionBudget", 25)
+    assert served_builtin("flowcontrol.apiserver.k8s.io", "v1beta2", "FlowSchema", 28)
+    assert not served_builtin("flowcontrol.apiserver.k8s.io", "v1beta2", "FlowSchema", 29)
     assert served_builtin("apps", "v1", "Deployment", None) and served_builtin("apps", "v1", "Deployment", 99)
     assert kubernetes_minor("1.33.2") == 33 and kubernetes_minor(None) is None
 
