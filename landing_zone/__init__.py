@@ -84,8 +84,7 @@ class LandingZone(pulumi.ComponentResource):
             stack=stack, cluster_name=c.name, app_routing_object_id=app_routing if deploy.app_routing_key_vault
             else None, vault_id=self.vault.vault_id,
             deployer_type=deployer_type or deployer_principal_type(os.environ), opts=child)
-        self.images = ImageImports("images", image_pairs,
-                                   opts=pulumi.ResourceOptions(parent=self, depends_on=[self.registry]))
+        self.images = ImageImports("images", image_pairs, registry=self.registry.registry, opts=child)
         self.extensions = ClusterExtensions(
             "extensions", cluster_name=self.aks.cluster_name, resource_group_name=rg,
             operators=deploy.operators, deploy=deploy,

@@ -46,13 +46,14 @@ def import_command(source: str, target: str) -> str:
 
 
 class ImageImports(pulumi.ComponentResource):
-    """``eks-to-aks:landing-zone:ImageImports``: one ``local.Command`` per ``(source, target)`` image pair.
+    """``eks-to-aks:landing-zone:ImageImports``: one ``local.Command`` per ``(source, target)`` image pair, each
+    after ``registry`` (the ACR) exists.
 
     Attributes: ``commands`` (the workloads depend on them).
     """
 
-    def __init__(self, name: str, pairs: Iterable[tuple[str, str]], opts: pulumi.ResourceOptions | None = None,
-                 ) -> None:
+    def __init__(self, name: str, pairs: Iterable[tuple[str, str]], registry: pulumi.Resource | None = None,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-to-aks:landing-zone:ImageImports", name, None, opts)
         self.commands: list[local.Command] = []
         for source, target in sorted(dict(pairs).items()):
@@ -60,5 +61,6 @@ class ImageImports(pulumi.ComponentResource):
             label = f"import-{ref.path.replace('/', '-')[-40:]}-{short_hash(source, target, length=6)}"
             self.commands.append(local.Command(label, create=import_command(source, target),
                                                triggers=[source, target],
-                                               opts=pulumi.ResourceOptions(parent=self)))
+                                               opts=pulumi.ResourceOptions(
+                                                   parent=self, depends_on=[registry] if registry else None)))
         self.register_outputs({"images": len(self.commands)})
