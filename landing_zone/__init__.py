@@ -91,7 +91,7 @@ class LandingZone(pulumi.ComponentResource):
             substitutes={"AZURE_TENANT_ID": client.tenant_id, "AZURE_SUBSCRIPTION_ID": client.subscription_id,
                          "VELERO_SUBSCRIPTION_ID": client.subscription_id,
                          "DNS_ZONE_SUBSCRIPTION_ID": client.subscription_id},
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.aks, *self.access.grants]))
+            depends_on=[*self.aks.pools, *self.access.grants], opts=child)
         self.group_dependencies: dict[str, pulumi.Resource] = {
             g: self.extensions.extensions[op.extension_type] for op in deploy.operators
             if op.provider == "aks-extension" for g in op.groups}

@@ -31,6 +31,7 @@ class ClusterExtensions(pulumi.ComponentResource):
         deploy: the deploy plan; mode ``gitops`` adds the Flux extension and a Flux configuration.
         substitutes: values Flux substitutes for ``${NAME}`` placeholders of the committed manifests
             (``postBuild.substitute``: the tenant and subscription ids).
+        depends_on: what every extension waits for (the node pools: extensions run on nodes).
 
     Attributes: ``extensions`` (extension type → Extension), ``flux_configuration`` (or ``None``).
     """
@@ -38,6 +39,7 @@ class ClusterExtensions(pulumi.ComponentResource):
     def __init__(self, name: str, *, cluster_name: pulumi.Input[str], resource_group_name: pulumi.Input[str],
                  operators: Sequence[OperatorPlan], deploy: DeployPlan,
                  substitutes: Mapping[str, pulumi.Input[str]] | None = None,
+                 depends_on: Sequence[pulumi.Resource] = (),
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-to-aks:landing-zone:ClusterExtensions", name, None, opts)
         self.extensions: dict[str, kc.Extension] = {}
@@ -51,7 +53,7 @@ class ClusterExtensions(pulumi.ComponentResource):
                 cluster_resource_name=CLUSTER_RESOURCE, cluster_rp=CLUSTER_RP,
                 resource_group_name=resource_group_name, auto_upgrade_minor_version=True,
                 scope=kc.ScopeArgs(cluster=kc.ScopeClusterArgs(release_namespace=f"{short}-system")),
-                opts=pulumi.ResourceOptions(parent=self))
+                opts=pulumi.ResourceOptions(parent=self, depends_on=list(depends_on)))
         self.flux_configuration: kc.FluxConfiguration | None = None
         if deploy.mode == "gitops":
             self.flux_configuration = kc.FluxConfiguration(

@@ -138,6 +138,9 @@ def test_private_cluster_with_repository_deploys_through_flux(tmp_path):
     assert not k8s_objects(up) and up.outputs["workloadsDeployment"] == "gitops"
     (ext,) = res(up, "azure-native:kubernetesconfiguration:Extension", "flux")
     assert ext["inputs"]["extensionType"] == "microsoft.flux"
+    pools = {f"azure-native:containerservice:AgentPool::{p['name']}" for p in res(up, "azure-native:containerservice:AgentPool")}
+    assert pools and pools <= set(ext["dependsOn"])  # extensions run on nodes
+    assert ext["inputs"]["scope"] == {"cluster": {"releaseNamespace": "flux-system"}}
     assert (ext["inputs"]["clusterRp"], ext["inputs"]["clusterResourceName"]) == (
         "Microsoft.ContainerService", "managedClusters")
     (flux,) = res(up, "azure-native:kubernetesconfiguration:FluxConfiguration")
@@ -147,6 +150,21 @@ def test_private_cluster_with_repository_deploys_through_flux(tmp_path):
     assert kustomization["path"] == "./clusters/shop-prod" and kustomization["prune"] is True
     assert kustomization["postBuild"]["substitute"]["AZURE_TENANT_ID"] == CLIENT
     assert "azure-native:kubernetesconfiguration:Extension::flux" in flux["dependsOn"]
+
+
+def test_objects_of_an_extension_wait_for_it(tmp_path):
+    cfg = tmp_path / "cluster.yaml"
+    cfg.write_text(DEFAULT_CLUSTER_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "m.yaml").write_text(
+        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: state, namespace: default}\n"
+        "spec: {type: state.redis, version: v1, metadata: []}\n", encoding="utf-8")
+    plan = translate_estate(str(cfg), TranslateOptions(stack="dev", as_of=AS_OF), [str(tmp_path / "m.yaml")])
+    up = run_offline(plan, stack="dev", preview=True)
+    (ext,) = res(up, "azure-native:kubernetesconfiguration:Extension")
+    assert (ext["name"], ext["inputs"]["extensionType"]) == ("dapr", "microsoft.dapr")
+    (component,) = res(up, "kubernetes:dapr.io/v1alpha1:Component")
+    assert "azure-native:kubernetesconfiguration:Extension::dapr" in component["dependsOn"]
+    assert not res(up, "azure-native:kubernetesconfiguration:FluxConfiguration")
 
 
 def test_a_run_inside_the_vnet_deploys_with_the_provider(tmp_path):

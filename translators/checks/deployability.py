@@ -204,9 +204,10 @@ def check_deployability(plan: AksPlan, options: DeployOptions, findings: Finding
     _namespaces(objects, findings)
     _volume_names(objects, findings)
     _kinds(plan, objects, options, deploy, findings)
+    already = set(deploy.skipped)
     for o in objects:
         holes = unfillable_placeholders(o)
-        if holes and object_key(o) not in deploy.skipped:
+        if holes and object_key(o) not in already:
             deploy.skipped.append(object_key(o))
             findings.add("PRE-056", f"{o.get('kind')} {_name(o)} is not deployed: it still holds "
                                     f"{', '.join(holes)} (set {_option_for(holes[0])})")
