@@ -91,6 +91,9 @@ def build(plan: AksPlan, registration_batch: int | None = None) -> LandingZone:
     pulumi.export("keyVaultUri", zone.key_vault_uri)
     pulumi.export("kubeconfig", zone.kubeconfig)
     pulumi.export("workloadsDeployment", deploy.mode)
+    # ``${IDENTITY_CLIENT_ID:<identity>}`` placeholder → client id (to fill GitOps manifests: PRE-059)
+    pulumi.export("identityClientIds", {"${" + k + "}": v for k, v in zone.placeholders.items()
+                                        if k.startswith("IDENTITY_CLIENT_ID:")})
     pulumi.export("findings", {sev: sum(1 for f in plan.findings if f.severity == sev)
                                for sev in ("high", "medium", "low", "info")})
     return zone

@@ -150,6 +150,10 @@ def test_private_cluster_with_repository_deploys_through_flux(tmp_path):
     assert kustomization["path"] == "./clusters/shop-prod" and kustomization["prune"] is True
     assert kustomization["postBuild"]["substitute"]["AZURE_TENANT_ID"] == CLIENT
     assert "azure-native:kubernetesconfiguration:Extension::flux" in flux["dependsOn"]
+    (hint,) = [f for f in plan.findings if f.rule_id == "PRE-059"]  # Flux cannot fill identity placeholders
+    assert hint.severity == "high" and "placeholders Flux cannot substitute" in hint.message
+    ids = up.outputs["identityClientIds"]
+    assert ids and all(k.startswith("${IDENTITY_CLIENT_ID:") and v.endswith("-client-id") for k, v in ids.items())
 
 
 def test_objects_of_an_extension_wait_for_it(tmp_path):

@@ -211,6 +211,12 @@ def check_deployability(plan: AksPlan, options: DeployOptions, findings: Finding
             deploy.skipped.append(object_key(o))
             findings.add("PRE-056", f"{o.get('kind')} {_name(o)} is not deployed: it still holds "
                                     f"{', '.join(holes)} (set {_option_for(holes[0])})")
+    if deploy.mode == "gitops":
+        holders = [o for o in objects if "${IDENTITY_CLIENT_ID:" in json.dumps(o)]
+        if holders:
+            findings.add("PRE-059", f"{len(holders)} object(s) ({', '.join(_name(o) for o in holders[:3])}"
+                                    f"{', ...' if len(holders) > 3 else ''}) hold ${{IDENTITY_CLIENT_ID:...}} "
+                                    "placeholders Flux cannot substitute")
     deploy.app_routing_key_vault = plan.cluster.app_routing and any(
         KEYVAULT_CERT_ANNOTATION in ((o.get("metadata") or {}).get("annotations") or {}) for o in objects)
     return deploy
