@@ -205,6 +205,13 @@ def test_helm_operators_are_planned_pinned(tmp_path):
     assert plan.deploy.skipped == [] and "velero 8.1.0" in rules(plan, "PRE-053")[0].message
 
 
+def test_nothing_is_installed_or_reported_per_kind_when_nothing_is_deployed(tmp_path):
+    plan = estate(tmp_path, VELERO_SCHEDULE + "---\n" + UNKNOWN_CR.split("---\n", 1)[1], PRIVATE)
+    assert plan.deploy.mode == "none" and plan.deploy.operators == []
+    assert not rules(plan, "PRE-052") and not rules(plan, "PRE-053") and rules(plan, "PRE-050")
+    assert {p.group for p in plan.deploy.prerequisites} >= {"velero.io", "widgets.acme.io"}  # still reported
+
+
 def test_operators_not_installed_when_disabled_or_on_a_gitops_cluster(tmp_path):
     plan = estate(tmp_path, VELERO_SCHEDULE, install_operators=False)
     assert plan.deploy.operators == [] and plan.deploy.skipped == ["velero.io/v1/Schedule/velero/nightly"]
@@ -247,6 +254,8 @@ def test_the_example_never_deploys_a_placeholder(example_plan):
             assert unfillable_placeholders(o) == [], object_key(o)
     assert {f.message.split(" is not")[0] for f in rules(example_plan, "PRE-056")} >= {
         "BackupStorageLocation velero/shop-s3", "StorageClass ebs-gp3-fast"}
+    (sc,) = [f for f in rules(example_plan, "PRE-056") if f.message.startswith("StorageClass ebs-gp3-fast")]
+    assert "<subscription-id>" in sc.message and "claims using it stay Pending: shop/search" in sc.message
 
 
 PVC = """\

@@ -39,7 +39,7 @@ FILLED_BY_STACK = re.compile(
 ANGLE_PLACEHOLDER = re.compile(r"<(subscription-id|resource-group|region|[a-z]+(?:-[a-z]+)*-(?:id|name|set|group))>")
 #: Which option fills each user-only placeholder (named in PRE-056).
 PLACEHOLDER_OPTION = {"VELERO_": "eks-to-aks:velero", "DNS_ZONE_": "eks-to-aks:resourceMap (Route 53 zone -> Azure DNS)",
-                      "CERT_MANAGER_": "eks-to-aks:resourceMap", "<": "the StorageClass parameter (edit the output)"}
+                      "CERT_MANAGER_": "eks-to-aks:resourceMap", "<": "the real value in the translate --out output"}
 SYSTEM_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
 #: Ingress annotation of app routing's Key Vault certificates (AKS app routing docs).
 KEYVAULT_CERT_ANNOTATION = "kubernetes.azure.com/tls-cert-keyvault-uri"
@@ -209,8 +209,10 @@ def check_deployability(plan: AksPlan, options: DeployOptions, findings: Finding
         holes = unfillable_placeholders(o)
         if holes and object_key(o) not in already:
             deploy.skipped.append(object_key(o))
+            users = _claims_of(objects, o) if o.get("kind") == "StorageClass" else []
             findings.add("PRE-056", f"{o.get('kind')} {_name(o)} is not deployed: it still holds "
-                                    f"{', '.join(holes)} (set {_option_for(holes[0])})")
+                                    f"{', '.join(holes)} (set {_option_for(holes[0])})"
+                                    + (f"; claims using it stay Pending: {', '.join(users)}" if users else ""))
     if deploy.mode == "gitops":
         holders = [o for o in objects if "${IDENTITY_CLIENT_ID:" in json.dumps(o)]
         if holders:
@@ -220,6 +222,20 @@ def check_deployability(plan: AksPlan, options: DeployOptions, findings: Finding
     deploy.app_routing_key_vault = plan.cluster.app_routing and any(
         KEYVAULT_CERT_ANNOTATION in ((o.get("metadata") or {}).get("annotations") or {}) for o in objects)
     return deploy
+
+
+def _claims_of(objects: list[dict[str, Any]], storage_class: dict[str, Any]) -> list[str]:
+    """``"<namespace>/<name>"`` of the PersistentVolumeClaims (and StatefulSet claim templates) naming
+    ``storage_class``."""
+    name = (storage_class.get("metadata") or {}).get("name")
+    out = []
+    for o in objects:
+        specs = [o.get("spec") or {}] if o.get("kind") == "PersistentVolumeClaim" else [
+            t.get("spec") or {} for t in ((o.get("spec") or {}).get("volumeClaimTemplates") or [])
+            if isinstance(t, dict)] if o.get("kind") == "StatefulSet" else []
+        if any(isinstance(sp, dict) and sp.get("storageClassName") == name for sp in specs):
+            out.append(_name(o))
+    return out
 
 
 def _controller_in_estate(objects: list[dict[str, Any]], row: dict[str, str]) -> str:
@@ -319,7 +335,7 @@ def _kinds(plan: AksPlan, objects: list[dict[str, Any]], options: DeployOptions,
                        f"({_controller_in_estate(objects, row)}) without them; install the chart {row['chart']} "
                        f"{row['chart_version']} from {row['chart_repo']} instead of that controller, or add the CRDs")
             how = pre.how
-        elif row is not None and provider == "helm" and options.install_operators and deploy.mode != "gitops":
+        elif row is not None and provider == "helm" and options.install_operators and deploy.mode == "provider":
             pre.provided, pre.operator = True, row["chart"]
             op = operators.setdefault(pre.operator, OperatorPlan(
                 row["chart"], provider, chart_repo=row["chart_repo"], chart=row["chart"],
@@ -332,7 +348,7 @@ def _kinds(plan: AksPlan, objects: list[dict[str, Any]], options: DeployOptions,
         else:
             deploy.prerequisites.append(pre)
         label = f"{group}/{kind}"
-        if pre.provided:
+        if pre.provided or deploy.mode == "none":  # mode none: nothing is sent (PRE-050 / PRE-058 say so)
             continue
         if provider == "helm" and deploy.mode == "gitops":
             findings.add("PRE-054", f"{len(objs)} {label} object(s) need {row['chart'] if row else ''} "
