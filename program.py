@@ -32,8 +32,8 @@ def translate_from_config() -> AksPlan:
     config = pulumi.Config("eks-to-aks")
     try:
         opts = TranslateOptions.from_config(
-            lambda k: config.get_object(k) if k in ("vmSizeOverrides", "resourceMap", "velero", "adminGroupObjectIds")
-            else config.get(k), pulumi.get_stack())
+            lambda k: config.get_object(k) if k in ("vmSizeOverrides", "resourceMap", "velero") else config.get(k),
+            pulumi.get_stack())
     except ValueError as err:
         raise pulumi.RunError(str(err)) from None
     manifests = [m.strip() for m in (config.get("manifests") or "").split(",") if m.strip()]

@@ -89,6 +89,9 @@ def test_deploy_options_from_config():
         DeployOptions.from_config({"deployWorkloads": "maybe"}.get)
     with pytest.raises(ValueError, match="adminGroupObjectIds"):
         DeployOptions.from_config({"adminGroupObjectIds": {"a": 1}}.get)
+    with pytest.raises(ValueError, match="adminGroupObjectIds"):
+        DeployOptions.from_config({"adminGroupObjectIds": '["a",'}.get)
+    assert DeployOptions.from_config({"adminGroupObjectIds": '["a", "b"]'}.get).admin_group_object_ids == ["a", "b"]
 
 
 UNKNOWN_CR = """\

@@ -5,7 +5,10 @@ Each object becomes its own resource with its exact type token
 field is kept and ``pulumi preview`` lists each object. Namespaces and CRDs are
 created first; Secrets carry their ``data``/``stringData`` as Pulumi secrets.
 Placeholders that translators leave for values known only after ``pulumi up``
-(``${IDENTITY_CLIENT_ID:<identity>}``, ``${AZURE_TENANT_ID}``) are filled from outputs.
+(``${IDENTITY_CLIENT_ID:<identity>}``, ``${AZURE_TENANT_ID}``, subscription ids) are filled from outputs.
+Objects wait for what the first ``pulumi up`` needs before them (cluster admin grant, image copies, Key Vault
+secrets: through the provider's dependencies) and custom resources for their operator (Helm release or AKS
+cluster extension).
 """
 from __future__ import annotations
 

@@ -76,7 +76,10 @@ class DeployOptions:
         """
         groups = get("adminGroupObjectIds") or []
         if isinstance(groups, str):
-            groups = json.loads(groups) if groups.strip().startswith("[") else groups.split(",")
+            try:
+                groups = json.loads(groups) if groups.strip().startswith("[") else groups.split(",")
+            except ValueError:
+                groups = None
         if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
             raise ValueError("eks-to-aks:adminGroupObjectIds must be a list of Entra ID group object ids")
         return cls(deploy_workloads=_bool(get("deployWorkloads"), "deployWorkloads"),
