@@ -115,9 +115,15 @@ def served_builtin(group: str, version: str, kind: str, minor: int | None) -> bo
     span = builtin_kinds().get((group, version, kind))
     if span is None:
         return False
-    newest = max(last for _, last in builtin_kinds().values())
+    newest = newest_minor()
     m = newest if minor is None else min(minor, newest)
     return span[0] <= m <= span[1]
+
+
+@lru_cache(maxsize=1)
+def newest_minor() -> int:
+    """The newest Kubernetes minor of ``data/kubernetes_builtin_kinds.csv``."""
+    return max(last for _, last in builtin_kinds().values())
 
 
 @lru_cache(maxsize=1)
@@ -208,11 +214,15 @@ def check_deployability(plan: AksPlan, options: DeployOptions, findings: Finding
     _volume_names(objects, findings)
     _kinds(plan, objects, options, deploy, findings)
     already = set(deploy.skipped)
+    claims: dict[str, list[str]] | None = None  # built at the first skipped StorageClass
     for o in objects:
         holes = unfillable_placeholders(o)
         if holes and object_key(o) not in already:
             deploy.skipped.append(object_key(o))
-            users = _claims_of(objects, o) if o.get("kind") == "StorageClass" else []
+            users: list[str] = []
+            if o.get("kind") == "StorageClass":
+                claims = _claims_by_class(objects) if claims is None else claims
+                users = claims.get(str((o.get("metadata") or {}).get("name")), [])
             findings.add("PRE-056", f"{o.get('kind')} {_name(o)} is not deployed: it still holds "
                                     f"{', '.join(holes)} (set {_option_for(holes[0])})"
                                     + (f"; claims using it stay Pending: {', '.join(users)}" if users else ""))
@@ -227,17 +237,21 @@ def check_deployability(plan: AksPlan, options: DeployOptions, findings: Finding
     return deploy
 
 
-def _claims_of(objects: list[dict[str, Any]], storage_class: dict[str, Any]) -> list[str]:
-    """``"<namespace>/<name>"`` of the PersistentVolumeClaims (and StatefulSet claim templates) naming
-    ``storage_class``."""
-    name = (storage_class.get("metadata") or {}).get("name")
-    out = []
+def _claims_by_class(objects: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """StorageClass name → ``"<namespace>/<name>"`` of the PersistentVolumeClaims and StatefulSets (claim
+    templates) naming it (one pass over the objects)."""
+    out: dict[str, list[str]] = {}
     for o in objects:
-        specs = [o.get("spec") or {}] if o.get("kind") == "PersistentVolumeClaim" else [
-            t.get("spec") or {} for t in ((o.get("spec") or {}).get("volumeClaimTemplates") or [])
-            if isinstance(t, dict)] if o.get("kind") == "StatefulSet" else []
-        if any(isinstance(sp, dict) and sp.get("storageClassName") == name for sp in specs):
-            out.append(_name(o))
+        kind = o.get("kind")
+        if kind == "PersistentVolumeClaim":
+            specs = [o.get("spec") or {}]
+        elif kind == "StatefulSet":
+            specs = [t.get("spec") or {} for t in ((o.get("spec") or {}).get("volumeClaimTemplates") or [])
+                     if isinstance(t, dict)]
+        else:
+            continue
+        for name in {sp.get("storageClassName") for sp in specs if isinstance(sp, dict)} - {None}:
+            out.setdefault(str(name), []).append(_name(o))
     return out
 
 
