@@ -8,7 +8,7 @@ import shlex
 import pytest
 
 from landing_zone.access import deployer_principal_type
-from landing_zone.images import import_command
+from landing_zone.images import IMAGES_PER_COMMAND, import_command
 from offline.runner import run_offline
 from translators.checks.deployability import ANGLE_PLACEHOLDER, TRANSLATOR_PLACEHOLDER, DeployOptions, object_key
 from translators.estate import DEFAULT_CLUSTER_CONFIG, DEFAULT_MANIFESTS, TranslateOptions, translate_estate
@@ -61,7 +61,9 @@ def test_deployer_principal_type():
 def test_images_are_copied_before_the_workloads(example_up, example_plan):
     pairs = sorted(example_plan.workloads.context.options["imageCopyPlan"].items())
     commands = res(example_up, "command:local:Command")
-    assert sorted(c["inputs"]["create"] for c in commands) == sorted(import_command(s, t) for s, t in pairs)
+    copied = [line for c in commands for line in c["inputs"]["create"].split(" && ")]
+    assert sorted(copied) == sorted(import_command(s, t) for s, t in pairs)
+    assert len(commands) == -(-len(pairs) // IMAGES_PER_COMMAND)
     assert all("azure-native:containerregistry:Registry::acr" in c["dependsOn"] for c in commands)
     (provider,) = res(example_up, "pulumi:providers:kubernetes")
     assert {f"command:local:Command::{c['name']}" for c in commands} <= set(provider["dependsOn"])
