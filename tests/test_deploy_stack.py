@@ -198,3 +198,15 @@ def test_key_vault_name_suffix_reaches_the_vault(tmp_path):
     (vault,) = res(up, "azure-native:keyvault:Vault")
     assert vault["inputs"]["vaultName"] == plan.key_vault_name and plan.key_vault_name.endswith("-r2")
     assert len(plan.key_vault_name) <= 24
+
+
+def test_deployer_principal_type_and_image_copy_from_config(example_plan):
+    import pulumi
+
+    up = run_offline(example_plan, stack="dev", preview=True,
+                     config={"eks-to-aks:deployerPrincipalType": "ServicePrincipal", "eks-to-aks:copyImages": "false"})
+    (grant,) = res(up, "azure-native:authorization:RoleAssignment", "deployer-cluster-admin")
+    assert grant["inputs"]["principalType"] == "ServicePrincipal"
+    assert not res(up, "command:local:Command")
+    with pytest.raises(pulumi.RunError, match="deployerPrincipalType 'Robot'"):
+        run_offline(example_plan, stack="dev", config={"eks-to-aks:deployerPrincipalType": "Robot"})
