@@ -6,15 +6,18 @@ Pulumi.yaml and the README), read and validated by :mod:`translators.options`; `
 """
 from __future__ import annotations
 
+import os
+
 
 import pulumi
 
 from landing_zone import LandingZone, secret_names
+from landing_zone.access import deployer_principal_type
 from workloads import Workloads
 from translators import options
 from translators.errors import InputError
 from translators.estate import DEFAULT_CLUSTER_CONFIG, DEFAULT_MANIFESTS, translate_estate
-from translators.plan import AksPlan, Placeholder
+from translators.plan import AksPlan, DeployPlan, Placeholder, object_key
 
 
 def translate_from_config() -> AksPlan:
@@ -59,19 +62,34 @@ def build(plan: AksPlan, registration_batch: int | None = None) -> LandingZone:
     wanted = secret_names(plan)
     if supplied and set(wanted) - supplied:
         pulumi.log.warn("eks-to-aks:secretValues has no value for: " + ", ".join(sorted(set(wanted) - supplied)))
+    deploy = plan.deploy or DeployPlan()
+    try:
+        deployer_type = deployer_principal_type(os.environ, config.get("deployerPrincipalType"))
+    except ValueError as err:
+        raise pulumi.RunError(str(err)) from None
+    copy_images = config.get_bool("copyImages") is not False
+    copies = plan.workloads.image_copy_commands if plan.workloads is not None and copy_images else []
     zone = LandingZone("landing-zone", plan, pulumi.get_stack(), windows_admin_password=password,
                        secret_values=config.get_secret_object("secretValues") if supplied else None,
-                       secret_names=[n for n in wanted if n in supplied])
-    if plan.workloads is not None and plan.workloads.objects:
-        Workloads("workloads", plan.workloads.objects, zone.kubeconfig, zone.placeholders,
-                  opts=pulumi.ResourceOptions(depends_on=[zone]), batch_size=registration_batch)
+                       secret_names=[n for n in wanted if n in supplied], image_copies=copies,
+                       deployer_type=deployer_type)
+    if plan.workloads is not None and plan.workloads.objects and deploy.mode == "provider":
+        skipped = set(deploy.skipped)
+        objects = [o for o in plan.workloads.objects if object_key(o) not in skipped] if skipped \
+            else plan.workloads.objects
+        Workloads("workloads", objects, zone.kubeconfig, zone.placeholders,
+                  opts=pulumi.ResourceOptions(depends_on=[zone]), batch_size=registration_batch,
+                  operators=[op for op in deploy.operators if op.provider == "helm"],
+                  group_dependencies=zone.group_dependencies, prerequisites=zone.deploy_prerequisites)
     pulumi.export("clusterName", zone.cluster_name)
     pulumi.export("resourceGroupName", zone.resource_group.name)
     pulumi.export("oidcIssuerUrl", zone.oidc_issuer_url)
     pulumi.export("acrLoginServer", zone.acr_login_server)
     pulumi.export("keyVaultUri", zone.key_vault_uri)
     pulumi.export("kubeconfig", zone.kubeconfig)
-    # what `translate --stack-outputs` fills into the GitOps output (translators/data/gitops_placeholders.csv)
+    pulumi.export("workloadsDeployment", deploy.mode)
+    # what `translate --stack-outputs` fills into the GitOps output (translators/data/gitops_placeholders.csv;
+    # Flux cannot fill identity client ids: PRE-059)
     pulumi.export("tenantId", zone.placeholders[Placeholder.TENANT_ID])
     pulumi.export("identityClientIds", {k.split(":", 1)[1]: v for k, v in sorted(zone.placeholders.items())
                                         if k.startswith("IDENTITY_CLIENT_ID:")})

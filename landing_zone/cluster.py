@@ -8,6 +8,7 @@ other pool is its own ``AgentPool`` resource.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
@@ -66,6 +67,7 @@ class AksCluster(pulumi.ComponentResource):
                  subscription_id: pulumi.Input[str], stack: str, vault_id: pulumi.Input[str] | None = None,
                  kms_key_id: pulumi.Input[str] | None = None,
                  windows_admin_password: pulumi.Input[str] | None = None,
+                 admin_group_object_ids: Sequence[str] = (),
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-to-aks:landing-zone:AksCluster", name, None, opts)
         c = plan.cluster
@@ -101,7 +103,8 @@ class AksCluster(pulumi.ComponentResource):
             agent_pool_profiles=[cs.ManagedClusterAgentPoolProfileArgs(name=system.name,
                                                                        **pool_properties(system, subnet_id))],
             enable_rbac=True, disable_local_accounts=True,
-            aad_profile=cs.ManagedClusterAADProfileArgs(managed=True, enable_azure_rbac=True, tenant_id=tenant_id),
+            aad_profile=cs.ManagedClusterAADProfileArgs(managed=True, enable_azure_rbac=True, tenant_id=tenant_id,
+                                                        admin_group_object_ids=list(admin_group_object_ids) or None),
             oidc_issuer_profile=cs.ManagedClusterOIDCIssuerProfileArgs(enabled=True),
             security_profile=security,
             addon_profiles={

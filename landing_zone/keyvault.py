@@ -43,13 +43,14 @@ class Vault(pulumi.ComponentResource):
             self.kms_key_id = key.key_uri_with_version
         # values the user supplied with `pulumi config set --secret eks-to-aks:secretValues` (names are known
         # from the secrets migration plan; values stay Pulumi secrets end to end)
+        self.secrets: list[keyvault.Secret] = []  # the workloads mounting them wait for them
         if secret_values is not None:
             values = pulumi.Output.secret(secret_values)
             for secret_name in secret_names:
-                keyvault.Secret(
+                self.secrets.append(keyvault.Secret(
                     f"secret-{secret_name}", secret_name=secret_name, vault_name=self.vault.name,
                     resource_group_name=resource_group_name,
                     properties=keyvault.SecretPropertiesArgs(
                         value=pulumi.Output.secret(values.apply(lambda v, n=secret_name: str(v[n])))),
-                    opts=child)
+                    opts=child))
         self.register_outputs({"vault_id": self.vault_id, "vault_uri": self.vault_uri})

@@ -25,8 +25,11 @@ def role_definition_id(subscription_id: pulumi.Input[str], role: str) -> pulumi.
 
 def assign_role(logical_name: str, *, role: str, scope: pulumi.Input[str], principal_id: pulumi.Input[str],
                 subscription_id: pulumi.Input[str], name_seed: tuple[str, ...],
-                opts: pulumi.ResourceOptions) -> authorization.RoleAssignment:
-    """Grant built-in ``role`` on ``scope`` to a service principal (a managed identity).
+                opts: pulumi.ResourceOptions,
+                principal_type: authorization.PrincipalType = authorization.PrincipalType.SERVICE_PRINCIPAL,
+                ) -> authorization.RoleAssignment:
+    """Grant built-in ``role`` on ``scope`` to a principal: by default a service principal (a managed identity);
+    ``principal_type`` ``GROUP`` for an Entra ID group, ``USER`` for a signed-in user.
 
     ``name_seed`` identifies the assignment for its deterministic GUID name.
     """
@@ -36,6 +39,6 @@ def assign_role(logical_name: str, *, role: str, scope: pulumi.Input[str], princ
         scope=scope,
         role_definition_id=role_definition_id(subscription_id, role),
         principal_id=principal_id,
-        principal_type=authorization.PrincipalType.SERVICE_PRINCIPAL,
+        principal_type=principal_type,
         opts=opts,
     )

@@ -25,12 +25,14 @@ from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 SECRET_SIG = rpc._special_sig_key  # noqa: SLF001 - the wire format is what the provider sees
 SECRET_VALUE = rpc._special_secret_sig  # noqa: SLF001
 UNKNOWN_TEXT = "(known after apply)"
+APP_ROUTING_OBJECT_ID = "app-routing-object-id"  # the app routing add-on identity of an 'up' under mocks
 KUBERNETES_OBJECT = "kubernetes:"  # type tokens of Kubernetes objects (their provider is pulumi:providers:kubernetes)
 
 
 @dataclass
 class Recorded:
-    """One registered resource: ``type`` token, logical ``name``, ``parent`` URN, wire ``inputs``."""
+    """One registered resource: ``type`` token, logical ``name``, ``parent`` URN, wire ``inputs``, the URNs it
+    ``dependencies`` (explicit ``depends_on`` and the resources whose outputs its inputs use)."""
 
     urn: str
     type: str
@@ -38,6 +40,7 @@ class Recorded:
     parent: str
     custom: bool
     inputs: dict[str, Any] = field(default_factory=dict)
+    dependencies: tuple[str, ...] = ()
 
 
 def scrub(value: Any) -> Any:
@@ -139,6 +142,11 @@ class PreviewMocks(pulumi.runtime.Mocks):
             outputs["identityProfile"] = {"kubeletidentity": {"objectId": "kubelet-object-id",
                                                               "clientId": "kubelet-client-id",
                                                               "resourceId": "/mock/kubelet-identity"}}
+            ingress = outputs.get("ingressProfile")
+            if isinstance(ingress, dict) and (ingress.get("webAppRouting") or {}).get("enabled"):
+                outputs["ingressProfile"] = {**ingress, "webAppRouting": {
+                    **ingress["webAppRouting"], "identity": {"objectId": APP_ROUTING_OBJECT_ID,
+                                                             "clientId": "app-routing-client-id"}}}
         elif args.typ == "azure-native:managedidentity:UserAssignedIdentity":
             outputs.update(principalId=f"{args.name}-principal", clientId=f"{args.name}-client-id",
                            tenantId="00000000-0000-0000-0000-000000000000")
@@ -194,7 +202,7 @@ class RecordingMonitor(MockMonitor):
         with self.lock:
             self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_, state)  # type: ignore[arg-type]
             self.recorded.append(Recorded(urn, request.type, request.name, request.parent, bool(request.custom),
-                                          inputs))
+                                          inputs, tuple(request.dependencies)))
         return resource_pb2.RegisterResourceResponse(urn=urn, id=id_ or "", object=obj)
 
 

@@ -80,7 +80,8 @@ def run_offline(plan: AksPlan, stack: str = "dev", config: dict[str, str] | None
 
 
 def _tree(recorded: list[Any]) -> list[dict[str, Any]]:
-    """The recorded registrations in a stable tree order (parents first), inputs scrubbed."""
+    """The recorded registrations in a stable tree order (parents first), inputs scrubbed, ``dependsOn`` the
+    ``"<type>::<name>"`` of each dependency (sorted)."""
     urns = {r.urn: r for r in recorded}
 
     def lineage(r: Any) -> tuple:
@@ -96,7 +97,8 @@ def _tree(recorded: list[Any]) -> list[dict[str, Any]]:
         parent = urns.get(r.parent)
         resources.append({"type": r.type, "name": r.name, "parent": parent.name if parent else "",
                           "parentType": parent.type if parent else "pulumi:pulumi:Stack",
-                          "inputs": scrub(r.inputs)})
+                          "inputs": scrub(r.inputs),
+                          "dependsOn": sorted(f"{urns[d].type}::{urns[d].name}" for d in r.dependencies if d in urns)})
     return resources
 
 

@@ -66,7 +66,7 @@ def test_copy_plan_leaves_out_invalid_pairs_and_quotes_the_rest():
     plan = image_copy_plan([(f"{ECR}/api:$(id)", "acrx.azurecr.io/api:$(id)"), (f"{ECR}/api:v1", "acrx.azurecr.io/api:v1"),
                             ("nginx:1", "acrx.azurecr.io/docker.io/library/nginx:1;id")])
     assert [p["command"] for p in plan] == [
-        f"az acr import --name acrx --source {ECR}/api:v1 --image api:v1 --username AWS "
+        f"az acr import --name acrx --source {ECR}/api:v1 --image api:v1 --force --username AWS "
         '--password "$(aws ecr get-login-password --region us-east-1)"']
 
 
@@ -141,7 +141,7 @@ def test_hostile_images_never_reach_the_copy_script(tmp_path):
     acr = images[0].split(".", 1)[0]
     assert acr.startswith(ACR_NAME_PREFIX)
     assert calls == [["aws", "ecr", "get-login-password", "--region", "us-east-1"],
-                     ["az", "acr", "import", "--name", acr, "--source", f"{ECR}/api:v1", "--image", "api:v1",
+                     ["az", "acr", "import", "--name", acr, "--source", f"{ECR}/api:v1", "--image", "api:v1", "--force",
                       "--username", "AWS", "--password", '{"k": "v"}']]
     assert not marker.exists()
 

@@ -75,7 +75,7 @@ def pool(plan, name):
 
 def test_every_preflight_rule_is_in_the_table_with_its_doc():
     table = {r.id: r for r in preflight_rules().values()}
-    ids = sorted(r for r in catalogue() if r.startswith("PRE-"))
+    ids = sorted(r for r in catalogue() if r.startswith("PRE-") and int(r[4:]) < 50)  # PRE-050..099: deployment
     assert sorted(table) == ids and len(ids) >= 30
     for rid in ids:
         rule = catalogue()[rid]

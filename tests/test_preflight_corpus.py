@@ -32,7 +32,10 @@ def test_bundled_example_has_no_unfixed_blocking_preflight_finding():
     _check(plan)
     pre = {f.rule_id for f in plan.findings if f.rule_id.startswith("PRE-")}
     assert {"PRE-001", "PRE-002", "PRE-006", "PRE-007"} <= pre  # karpenter.sh/discovery, autoscaler tags, Windows
-    assert not [f for f in plan.findings if f.rule_id.startswith("PRE-") and f.severity == "high"]
+    # preflight rules (PRE-001..049) only: the deployment stage's PRE-056 (the example's Velero location still
+    # needs eks-to-aks:velero) skips that object, so it does not block the deployment
+    assert not [f for f in plan.findings if f.rule_id.startswith("PRE-") and int(f.rule_id[4:]) < 50
+                and f.severity == "high"]
 
 
 PATHS = corpus_paths("eksctl")

@@ -122,10 +122,11 @@ def test_image_copy_plan():
     ])
     login = '--username AWS --password "$(aws ecr get-login-password --region us-east-1)"'
     assert [p["command"] for p in plan] == [
-        f"az acr import --name acrshop1a2b --source {ECR}/api:v1 --image api:v1 {login}",
-        f"az acr import --name acrshop1a2b --source {ECR}/api@{DIGEST} --repository api {login}",
-        f"az acr import --name acrshop1a2b --source {ECR}/team/api:latest --image team/api:latest {login}",
-        "az acr import --name acrshop1a2b --source docker.io/library/nginx:1.25 --image docker.io/library/nginx:1.25",
+        f"az acr import --name acrshop1a2b --source {ECR}/api:v1 --image api:v1 --force {login}",
+        f"az acr import --name acrshop1a2b --source {ECR}/api@{DIGEST} --repository api --force {login}",
+        f"az acr import --name acrshop1a2b --source {ECR}/team/api:latest --image team/api:latest --force {login}",
+        "az acr import --name acrshop1a2b --source docker.io/library/nginx:1.25 --image docker.io/library/nginx:1.25"
+        " --force",
     ]
     assert plan[0] == {"source": f"{ECR}/api:v1", "target": f"{ACR}/api:v1", "command": plan[0]["command"]}
 

@@ -17,8 +17,10 @@ def res(result, token, name=None):
 
 
 def test_each_object_is_its_own_resource_with_its_exact_type(example_up, example_plan):
-    k8s = [r for r in example_up.resources if r["type"].startswith("kubernetes:") and r["type"] != "pulumi:providers:kubernetes"]
-    assert len(k8s) == len(example_plan.workloads.objects)
+    k8s = [r for r in example_up.resources if r["type"].startswith("kubernetes:") and r["type"] != "pulumi:providers:kubernetes"
+           and r["type"] != "kubernetes:helm.sh/v3:Release"]
+    # objects that cannot be deployed (unknown kind, unfillable placeholder) are skipped: tests/test_deploy_*.py
+    assert len(k8s) == len(example_plan.workloads.objects) - len(example_plan.deploy.skipped)
     (dep,) = res(example_up, "kubernetes:apps/v1:Deployment", "deployment-shop-storefront")
     assert dep["inputs"]["spec"]["template"]["spec"]["containers"][0]["image"].startswith("docker.io/")
     res(example_up, "kubernetes:core/v1:Namespace", "namespace-shop")
@@ -70,7 +72,8 @@ def test_federated_credentials_use_the_cluster_issuer_and_exact_subjects(example
 def test_secret_reader_gets_key_vault_secrets_user_on_the_stack_vault(example_up):
     vault = res(example_up, "azure-native:keyvault:Vault")[0]
     assigns = [r["inputs"] for r in res(example_up, "azure-native:authorization:RoleAssignment")]
-    reader = [a for a in assigns if a["roleDefinitionId"].endswith(builtin_roles()["Key Vault Secrets User"])]
+    reader = [a for a in assigns if a["roleDefinitionId"].endswith(builtin_roles()["Key Vault Secrets User"])
+              and a["principalId"] != "app-routing-object-id"]  # app routing's grant: tests/test_deploy_stack.py
     assert reader and all(a["scope"] == f"/mock/azure-native:keyvault:Vault/{vault['name']}" for a in reader)
     assert all(a["principalId"].startswith("id-") and a["principalId"].endswith("-principal") for a in reader)
     assert not [a for a in assigns if a["scope"].count("/") <= 2]  # never a subscription-wide scope

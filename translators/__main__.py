@@ -176,7 +176,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     counts = plan.workloads.counts if plan.workloads else {}
     inputs = [f for f in (plan.source_file, *_estate_inputs(args.option_values)[1]) if f]
     fmt = "markdown" if args.format == "md" else args.format
-    text = render(ReportInput(findings=plan.findings, counts=counts, inputs=inputs, base_dir=str(Path.cwd())), fmt)
+    text = render(ReportInput(findings=plan.findings, counts=counts, inputs=inputs, base_dir=str(Path.cwd()),
+                              prerequisites=plan.deploy.prerequisites if plan.deploy else []), fmt)
     if fmt == "markdown":
         from translators.reports.output import migration_artefacts
 
@@ -213,7 +214,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
         return 1
     from offline.runner import PROJECT, run_offline  # imports Pulumi: only for this command
 
-    result = run_offline(plan, stack=args.stack)
+    # options the Pulumi program reads itself (target: program), passed on as stack config
+    program = {f"eks-to-aks:{k}": str(v).lower() if isinstance(v, bool) else str(v)
+               for k, v in args.option_values.items() if k in ("copyImages", "deployerPrincipalType")}
+    result = run_offline(plan, stack=args.stack, config=program)
     from translators.reports.text import render_findings, render_tree
 
     print(render_tree(result.resources, PROJECT, args.stack))

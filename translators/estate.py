@@ -19,6 +19,7 @@ from translators.findings import Findings
 from translators.gcpause import gc_paused
 from translators.naming import acr_name, key_vault_name, workspace_name
 from translators.plan import AksPlan, ClusterFeature
+from translators.checks.deployment import DeployOptions, check_deployability
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEFAULT_CLUSTER_CONFIG = EXAMPLES / "cluster.yaml"
@@ -44,6 +45,10 @@ class TranslateOptions:
             ``iamPolicies``, ``iamExport``, ``mirrorPublicImages``, ``azureFilesProtocol``, ``velero``, ``dns``,
             ``diskEncryptionSetID``).
         exclude_paths: files/folders never read as manifests (the CLI's own ``--out``).
+        deploy: how the objects are deployed (``deployWorkloads``, ``gitops*``, ``adminGroupObjectIds``,
+            ``installOperators``; see :class:`translators.checks.deployment.DeployOptions`).
+        key_vault_name_suffix: appended to the Key Vault name (``keyVaultNameSuffix``; a new name after a
+            destroy, since purge protection keeps the old one for 90 days).
     """
 
     stack: str = "dev"
@@ -57,6 +62,8 @@ class TranslateOptions:
     workload_options: dict[str, Any] = field(default_factory=dict)
     progress: Any = None  # callable(done, total) for a progress bar; not from config
     exclude_paths: list[str] = field(default_factory=list)  # the run's own output: never read as manifests
+    deploy: DeployOptions = field(default_factory=DeployOptions)
+    key_vault_name_suffix: str = ""
 
     @classmethod
     def from_config(cls, get: Any, stack: str) -> TranslateOptions:
@@ -117,7 +124,7 @@ def _translate_estate(path: str | None, opts: TranslateOptions, manifests: list[
                                   findings)
     plan = AksPlan(source_file=path or "", cluster=cluster, network=network, node_pools=pools,
                    registry_name=acr_name(opts.stack, cluster.name),
-                   key_vault_name=key_vault_name(opts.stack, cluster.name),
+                   key_vault_name=key_vault_name(opts.stack, cluster.name, opts.key_vault_name_suffix),
                    log_analytics_name=workspace_name(cluster.name))
     has_iam = bool(cfg.data.get("iam", {}).get("serviceAccounts") or cfg.data.get("iam", {}).get("podIdentityAssociations")) \
         if isinstance(cfg.data.get("iam"), dict) else False
@@ -138,6 +145,7 @@ def _translate_estate(path: str | None, opts: TranslateOptions, manifests: list[
         _eksctl_only_accounts(cfg, objects, ctx.service_account_identities, findings)
         findings += plan.workloads.findings
         apply_cluster_requests(plan, findings)
+    check_deployability(plan, opts.deploy, findings)
     for p in cfg.unread():
         findings.add("INP-001", f"{field_path(p)} is not translated", cfg.doc, p)
     from translators.checks.preflight import PreflightOptions, run_preflight

@@ -85,10 +85,27 @@ def acr_name(stack: str, cluster: str) -> str:
     return ("acr" + alnum_lower(cluster)[:39] + short_hash(stack, cluster))[:50]
 
 
-def key_vault_name(stack: str, cluster: str) -> str:
-    """Globally unique Key Vault name: ``kv-`` + ≤12 cluster chars + ``-`` + 8 hex (≤24)."""
-    stem = hyphenated(cluster)[:12].strip("-") or "aks"
-    return f"kv-{stem}-{short_hash(stack, cluster)}"
+KEY_VAULT_SUFFIX = re.compile(r"^[a-z0-9]{1,6}$")
+
+
+def key_vault_name(stack: str, cluster: str, suffix: str = "") -> str:
+    """Globally unique Key Vault name: ``kv-`` + ≤12 cluster chars + ``-`` + 8 hex (≤24 characters, Key Vault's
+    3–24 limit).
+
+    ``suffix`` (``eks-to-aks:keyVaultNameSuffix``, 1–6 lowercase letters or digits) gives a new name, e.g.
+    after a destroy: a purge-protected vault keeps its name for the 90-day retention. The stem is shortened
+    to keep 24 characters: ``kv-`` + ≤(11 - len(suffix)) cluster chars + ``-`` + 8 hex + ``-`` + suffix.
+
+    Raises:
+        ValueError: ``suffix`` is not 1–6 lowercase letters or digits.
+    """
+    if suffix and not KEY_VAULT_SUFFIX.match(suffix):
+        raise ValueError(f"eks-to-aks:keyVaultNameSuffix {suffix!r}: use 1-6 lowercase letters or digits")
+    if not suffix:
+        stem = hyphenated(cluster)[:12].strip("-") or "aks"
+        return f"kv-{stem}-{short_hash(stack, cluster)}"
+    stem = hyphenated(cluster)[:11 - len(suffix)].strip("-") or "kv"
+    return f"kv-{stem}-{short_hash(stack, cluster)}-{suffix}"
 
 
 def workspace_name(cluster: str) -> str:

@@ -359,8 +359,12 @@ def translate_options(values: Mapping[str, Any], stack: str | None = None) -> An
 
     kwargs: dict[str, Any] = {}
     workload: dict[str, Any] = {}
+    deploy: dict[str, Any] = {}
     for opt in schema():
         if opt.key not in values or opt.target == "program":
+            continue
+        if opt.target == "deploy":
+            deploy[opt.key] = values[opt.key]
             continue
         if opt.target == "workload" and opt.key == "iamExport":  # the path → the loaded export
             from translators.input.iam_export import OPTION, load_iam_export
@@ -372,7 +376,25 @@ def translate_options(values: Mapping[str, Any], stack: str | None = None) -> An
             kwargs[opt.target] = values[opt.key]
     if stack is not None:
         kwargs["stack"] = stack
-    return TranslateOptions(workload_options=workload, **kwargs)
+    return TranslateOptions(workload_options=workload, deploy=_deploy_options(deploy), **kwargs)
+
+
+def _deploy_options(values: Mapping[str, Any]) -> Any:
+    """:class:`~translators.checks.deployment.DeployOptions` from the ``target: deploy`` options.
+
+    Raises:
+        OptionError: ``adminGroupObjectIds`` is not a list of group object ids.
+    """
+    from translators.checks.deployment import DeployOptions
+
+    def get(key: str) -> Any:
+        value = values.get(key)
+        return None if value == "auto" else value
+    try:
+        return DeployOptions.from_config(get)
+    except ValueError:
+        raise OptionError("eks-to-aks:adminGroupObjectIds",
+                          "expected a JSON list or comma-separated Entra ID group object ids") from None
 
 
 def from_config(get: Callable[[str], Any], stack: str) -> Any:

@@ -31,9 +31,10 @@ if TYPE_CHECKING:
     from translators.k8s import WorkloadContext
 
 
-__all__ = ["AksPlan", "ClusterFeature", "ClusterPlan", "FederatedCredential", "IdentityPlan", "ImageCopyPlan",
+__all__ = ["AksPlan", "ClusterFeature", "ImageCopy", "ClusterPlan", "FederatedCredential", "IdentityPlan", "ImageCopyPlan",
            "NetworkPlan", "NodePoolPlan", "ObjectResult", "Placeholder", "RoleGrant", "SecretMigration", "WorkloadIdentity",
-           "WorkloadPlan", "builtin_role_guid", "short_hash", "stable_guid"]
+           "WorkloadPlan", "DeployPlan", "OperatorPlan", "Prerequisite", "builtin_role_guid", "object_key",
+           "short_hash", "stable_guid"]
 
 
 def builtin_role_guid(role: str) -> str:
@@ -73,7 +74,14 @@ class Placeholder:
     """
 
     PATTERN = re.compile(r"\$\{(IDENTITY_CLIENT_ID:[A-Za-z0-9._-]+|AZURE_TENANT_ID)\}")
+    #: What the Pulumi layer fills from the stack: identity client ids, the tenant, and the subscription ids the
+    #: Velero and Azure DNS settings take (``${AZURE_SUBSCRIPTION_ID}``, ``${VELERO_SUBSCRIPTION_ID}``,
+    #: ``${DNS_ZONE_SUBSCRIPTION_ID}``; see ``translators.checks.deployment``).
+    FILLED_BY_STACK = re.compile(
+        r"\$\{(IDENTITY_CLIENT_ID:[A-Za-z0-9._-]+|AZURE_TENANT_ID|AZURE_SUBSCRIPTION_ID|VELERO_SUBSCRIPTION_ID"
+        r"|DNS_ZONE_SUBSCRIPTION_ID)\}")
     TENANT_ID = "AZURE_TENANT_ID"
+    SUBSCRIPTION_IDS = ("AZURE_SUBSCRIPTION_ID", "VELERO_SUBSCRIPTION_ID", "DNS_ZONE_SUBSCRIPTION_ID")
 
     @staticmethod
     def client_id_key(identity: str) -> str:
@@ -267,8 +275,27 @@ class SecretMigration(TypedDict):
     command: str
 
 
+def object_key(manifest: dict[str, Any]) -> str:
+    """``"<apiVersion>/<kind>/<namespace>/<name>"`` of a manifest (namespace empty for cluster-scoped objects):
+    how :attr:`DeployPlan.skipped` names objects."""
+    md = manifest.get("metadata") or {}
+    return f"{manifest.get('apiVersion', '')}/{manifest.get('kind', '')}/{md.get('namespace') or ''}/{md.get('name') or ''}"
+
+
 ImageCopyPlan = dict[str, str]
 """Image copy plan: source image reference → its name in the stack's ACR (``az acr import`` per entry)."""
+
+
+class ImageCopy(TypedDict):
+    """One image to copy into the stack's ACR (an entry of :attr:`WorkloadPlan.image_copy_commands`).
+
+    ``command`` is the shell-quoted ``az acr import ... --force`` line
+    (:func:`translators.registry.images.image_copy_plan`).
+    """
+
+    source: str
+    target: str
+    command: str
 
 
 @dataclass
@@ -300,6 +327,8 @@ class WorkloadPlan:
         context: the translation context (user options, estate indexes), for the reports.
         identities: the identity plan when identity translation ran.
         image_copy: source image → ACR image, for every image the translation moved to the stack's ACR.
+        image_copy_commands: the ``az acr import`` line of every valid pair of ``image_copy``, sorted by source
+            (invalid references are left out and reported: ``INP-050``, ``REG-007``).
         secrets_migration: AWS secrets to copy into Key Vault, sorted by Key Vault name.
     """
 
@@ -311,6 +340,7 @@ class WorkloadPlan:
     context: WorkloadContext
     identities: IdentityPlan | None = None
     image_copy: ImageCopyPlan = field(default_factory=dict)
+    image_copy_commands: list[ImageCopy] = field(default_factory=list)
     secrets_migration: list[SecretMigration] = field(default_factory=list)
 
     def secret_names(self) -> list[str]:
@@ -335,6 +365,7 @@ class AksPlan:
     log_analytics_name: str
     findings: list[Finding] = field(default_factory=list)
     workloads: WorkloadPlan | None = None  # when manifests or eksctl service accounts were given
+    deploy: DeployPlan | None = None  # how the objects reach the cluster (translators.checks.deployment)
 
     @property
     def system_pools(self) -> list[NodePoolPlan]:
@@ -352,3 +383,70 @@ class AksPlan:
         d["findings"] = [f.as_json() for f in self.findings]
         d["workloads"] = None if wl is None else {"counts": wl.counts, "objects": len(wl.objects)}
         return d
+
+
+@dataclass
+class Prerequisite:
+    """An operator or CRD the estate's custom resources need on AKS (a row of ``data/prerequisites.csv``).
+
+    Attributes:
+        group, kind: the API group and kind (``kind`` ``*``: every kind of the group).
+        provider: ``aks-addon`` | ``aks-extension`` | ``helm`` | ``none`` | ``estate`` (the CRD is in the estate).
+        how: what provides it, in words; doc: its Microsoft Learn page.
+        objects: how many objects of the estate need it.
+        provided: whether this stack provides it (add-on enabled, extension or chart installed, CRD in the estate).
+        operator: name of the :class:`OperatorPlan` that provides it (``""``: none).
+    """
+
+    group: str
+    kind: str
+    provider: str
+    how: str
+    doc: str
+    objects: int = 0
+    provided: bool = False
+    operator: str = ""
+
+
+@dataclass
+class OperatorPlan:
+    """An operator the stack installs before the custom resources that need it.
+
+    ``provider`` ``helm``: a pinned chart (``chart_repo``, ``chart``, ``chart_version``, ``namespace``,
+    ``values`` as flat ``key → string``); ``aks-extension``: an AKS cluster extension of ``extension_type``.
+    ``groups``: the API groups whose objects wait for it.
+    """
+
+    name: str
+    provider: str
+    chart_repo: str = ""
+    chart: str = ""
+    chart_version: str = ""
+    namespace: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+    extension_type: str = ""
+    groups: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DeployPlan:
+    """How the Pulumi layer deploys the translated objects on the first ``pulumi up`` (issue #11).
+
+    Attributes:
+        mode: ``provider`` (pulumi-kubernetes, from the deploying machine), ``gitops`` (the AKS Flux extension
+            applies ``gitops_path`` of ``gitops_repository``@``gitops_branch``), or ``none`` (not deployed).
+        admin_group_object_ids: Entra ID groups made cluster admins (AKS RBAC Cluster Admin, aadProfile).
+        prerequisites: operators and CRDs the custom resources need; operators: what the stack installs.
+        skipped: ``"<apiVersion>/<kind>/<namespace>/<name>"`` of objects never sent to the API server.
+        app_routing_key_vault: an Ingress takes its TLS certificate from Key Vault through app routing.
+    """
+
+    mode: str = "provider"
+    gitops_repository: str = ""
+    gitops_branch: str = "main"
+    gitops_path: str = "./"
+    admin_group_object_ids: list[str] = field(default_factory=list)
+    prerequisites: list[Prerequisite] = field(default_factory=list)
+    operators: list[OperatorPlan] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    app_routing_key_vault: bool = False

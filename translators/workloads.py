@@ -26,7 +26,8 @@ from translators.concerns import CONCERNS, Concern, drop_service_accounts, plan_
 from translators.errors import InputError
 from translators.findings import Finding, Findings, finding
 from translators.k8s import OUTCOMES, K8sObject, Translation, WorkloadContext, kinds_of
-from translators.plan import ClusterFeature, IdentityPlan, ObjectResult, WorkloadPlan
+from translators.plan import ClusterFeature, IdentityPlan, ImageCopy, ObjectResult, WorkloadPlan
+from translators.registry.images import image_copy_plan
 
 # What a translator raises when a field of its object has a type or shape it does not expect
 # (manifests are not schema-validated): reported as an InputError on that object.
@@ -163,4 +164,6 @@ def translate_workloads(objects: list[K8sObject], ctx: WorkloadContext, cfg: Any
     findings.sort(key=lambda f: f.sort_key())
     return WorkloadPlan(results=results, objects=emitted, findings=list(findings), counts=counts,
                         cluster_requests={ClusterFeature(r) for r in ctx.cluster_requests}, context=ctx,
-                        identities=identities, image_copy=ctx.image_copy, secrets_migration=ctx.secrets_migration)
+                        identities=identities, image_copy=ctx.image_copy,
+                        image_copy_commands=[ImageCopy(**c) for c in image_copy_plan(ctx.image_copy.items())],
+                        secrets_migration=ctx.secrets_migration)

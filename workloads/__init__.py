@@ -5,21 +5,24 @@ Each object becomes its own resource with its exact type token
 field is kept and ``pulumi preview`` lists each object. Namespaces and CRDs are
 created first; Secrets carry their ``data``/``stringData`` as Pulumi secrets.
 Placeholders that translators leave for values known only after ``pulumi up``
-(``${IDENTITY_CLIENT_ID:<identity>}``, ``${AZURE_TENANT_ID}``) are filled from outputs.
+(``${IDENTITY_CLIENT_ID:<identity>}``, ``${AZURE_TENANT_ID}``, subscription ids) are filled from outputs.
+Objects wait for what the first ``pulumi up`` needs before them (cluster admin grant, image copies, Key Vault
+secrets: through the provider's dependencies) and custom resources for their operator (Helm release or AKS
+cluster extension).
 """
 from __future__ import annotations
 
 import json
 from typing import Any
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from translators.plan import Placeholder
+from translators.plan import OperatorPlan, Placeholder
 
-
-PLACEHOLDER = Placeholder.PATTERN
+#: The placeholders this layer fills (identity client ids, tenant, subscription).
+PLACEHOLDER = Placeholder.FILLED_BY_STACK
 
 
 def type_token(manifest: Mapping[str, Any]) -> str:
@@ -89,6 +92,11 @@ class Workloads(pulumi.ComponentResource):
         objects: translated manifests (``WorkloadPlan.objects``), Namespaces and CRDs first.
         kubeconfig: the cluster's user kubeconfig (secret).
         placeholders: values for ``${...}`` placeholders (identity client ids, tenant id).
+        operators: Helm-installed operators (``DeployPlan.operators`` of provider ``helm``): each is a
+            ``helm.v3.Release`` of its pinned chart, and the objects of its API groups depend on it.
+        group_dependencies: API group → resource its objects wait for (an AKS cluster extension).
+        prerequisites: resources every object waits for (cluster admin grant, image imports, Key Vault secrets):
+            the Kubernetes provider depends on them, and every object uses the provider.
         batch_size: register the objects in batches of this many, each batch once the previous batch's last
             object is registered (its URN is known). The same resources either way; the offline plan uses it
             because under mocks a registration completes at once, so batches bound how many registrations are
@@ -98,10 +106,15 @@ class Workloads(pulumi.ComponentResource):
 
     def __init__(self, name: str, objects: list[dict[str, Any]], kubeconfig: pulumi.Input[str],
                  placeholders: Mapping[str, pulumi.Input[str]], opts: pulumi.ResourceOptions | None = None,
-                 batch_size: int | None = None) -> None:
+                 batch_size: int | None = None, operators: Sequence[OperatorPlan] = (),
+                 group_dependencies: Mapping[str, pulumi.Resource] | None = None,
+                 prerequisites: Sequence[pulumi.Resource] = ()) -> None:
         super().__init__("eks-to-aks:index:Workloads", name, None, opts)
         self.provider = k8s.Provider("aks", kubeconfig=kubeconfig, enable_server_side_apply=True,
-                                     opts=pulumi.ResourceOptions(parent=self))
+                                     opts=pulumi.ResourceOptions(parent=self, depends_on=list(prerequisites)))
+        self.groups: dict[str, pulumi.Resource] = dict(group_dependencies or {})
+        self.releases: list[k8s.helm.v3.Release] = []
+        self._operators = {g: op for op in operators for g in op.groups}  # installed at their first object
         self.resources: list[KubernetesObject] = []
         self._placeholders = placeholders
         self._namespaces: dict[str, pulumi.Resource] = {}
@@ -119,6 +132,18 @@ class Workloads(pulumi.ComponentResource):
         if last is not None and end < len(objects):
             last.urn.apply(lambda _: self._add_batch(objects, end, size))
 
+    def _install(self, op: OperatorPlan) -> None:
+        """A ``helm.v3.Release`` of ``op``'s pinned chart, in its namespace (the estate's Namespace object when
+        there is one: Namespaces are registered first), before the objects of its groups."""
+        ns = self._namespaces.get(op.namespace)
+        release = k8s.helm.v3.Release(
+            f"operator-{op.name}", name=op.name, chart=op.chart, version=op.chart_version,
+            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=op.chart_repo), namespace=op.namespace,
+            create_namespace=ns is None, values=helm_values(op.values), atomic=True,
+            opts=pulumi.ResourceOptions(parent=self, provider=self.provider, depends_on=[ns] if ns else None))
+        self.releases.append(release)
+        self.groups.update({g: release for g in op.groups})
+
     def _add(self, manifest: dict[str, Any]) -> KubernetesObject:
         kind, api = manifest.get("kind"), str(manifest.get("apiVersion", ""))
         secret = kind == "Secret" and api == "v1"
@@ -127,7 +152,10 @@ class Workloads(pulumi.ComponentResource):
             props = {k: fill_placeholders(v, self._placeholders) for k, v in manifest.items()}
         if secret:  # never plain in state, previews or the offline plan
             props = {k: pulumi.Output.secret(v) if k in ("data", "stringData") else v for k, v in props.items()}
-        deps = _dependencies(manifest, self._namespaces, self._crds)
+        group = api.rsplit("/", 1)[0] if "/" in api else ""
+        if group in self._operators and group not in self.groups:
+            self._install(self._operators[group])
+        deps = _dependencies(manifest, self._namespaces, self._crds, self.groups)
         key = (secret, *map(id, deps))
         opts = self._options.get(key)
         if opts is None:
@@ -149,10 +177,24 @@ BUILTIN_GROUP_SUFFIXES = (".k8s.io",)
 BUILTIN_GROUPS = {"", "apps", "batch", "autoscaling", "policy"}
 
 
+def helm_values(flat: Mapping[str, str]) -> dict[str, Any]:
+    """``{"crds.enabled": "true"}`` → ``{"crds": {"enabled": True}}`` (dotted keys nested; ``true``/``false``
+    become booleans, other values stay strings)."""
+    out: dict[str, Any] = {}
+    for key, value in flat.items():
+        node = out
+        *parents, leaf = key.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = {"true": True, "false": False}.get(value, value)
+    return out
+
+
 def _dependencies(manifest: Mapping[str, Any], namespaces: Mapping[str, pulumi.Resource],
-                  crds: Mapping[tuple[str, str], pulumi.Resource]) -> list[pulumi.Resource]:
-    """What an object waits for: its own Namespace, and its CRD when the estate defines it (at most two edges,
-    so registration stays linear in the number of objects).
+                  crds: Mapping[tuple[str, str], pulumi.Resource],
+                  groups: Mapping[str, pulumi.Resource] | None = None) -> list[pulumi.Resource]:
+    """What an object waits for: its own Namespace, its CRD when the estate defines it, else the operator of its
+    API group (at most two edges, so registration stays linear in the number of objects).
 
     (Objects arrive Namespaces and CRDs first, so those are already registered.)
     """
@@ -165,4 +207,6 @@ def _dependencies(manifest: Mapping[str, Any], namespaces: Mapping[str, pulumi.R
     crd = crds.get((group, str(manifest.get("kind", ""))))
     if crd is not None and group not in BUILTIN_GROUPS and not group.endswith(BUILTIN_GROUP_SUFFIXES):
         deps.append(crd)
+    elif groups and group in groups:
+        deps.append(groups[group])
     return deps

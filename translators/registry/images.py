@@ -169,9 +169,11 @@ def image_copy_plan(pairs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     Pairs whose source or target is not a valid image reference (:func:`image_reference_error`, e.g. a
     templated ``${ACCOUNT}.dkr.ecr...`` host) are left out: the translator reports them instead. Every
     value in ``command`` is shell-quoted (:func:`shlex.quote`). ``command`` is
-    ``az acr import --name <acr> --source <src> --image <repo:tag>`` (or
-    ``--repository <repo>`` for a digest-only copy); ECR sources add ``--username AWS
-    --password "$(aws ecr get-login-password --region <region>)"``.
+    ``az acr import --name <acr> --source <src> --image <repo:tag> --force`` (or
+    ``--repository <repo>`` for a digest-only copy; ``--force``: a re-run is harmless); ECR sources add
+    ``--username AWS --password "$(aws ecr get-login-password --region <region>)"`` (the region from the host,
+    else ``$AWS_REGION``). ``az acr import`` docs:
+    https://learn.microsoft.com/azure/container-registry/container-registry-import-images
     """
     out = []
     for source, target in sorted(dict(pairs).items()):
@@ -184,9 +186,11 @@ def image_copy_plan(pairs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
         q = quote
         cmd = f"az acr import --name {q((tgt.host or '').split('.', 1)[0])} --source {q(full_source)}"
         cmd += f" --image {q(f'{tgt.path}:{tgt.tag}')}" if tgt.tag else f" --repository {q(tgt.path)}"
+        cmd += " --force"
         ecr = ecr_host(src.host)
-        if ecr is not None and ecr["region"]:
-            cmd += f' --username AWS --password "$(aws ecr get-login-password --region {q(ecr["region"])})"'
+        if ecr is not None:
+            region = q(ecr["region"]) if ecr["region"] else '"${AWS_REGION:?set AWS_REGION}"'
+            cmd += f' --username AWS --password "$(aws ecr get-login-password --region {region})"'
         out.append({"source": source, "target": target, "command": cmd})
     return out
 

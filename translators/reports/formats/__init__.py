@@ -26,6 +26,7 @@ from urllib.parse import quote
 from translators import findings as _findings
 from translators.findings import SEVERITIES, Finding, Rule
 from translators.refdata import read_table
+from translators.plan import Prerequisite
 
 TOOL_NAME = "eks-to-aks"
 EFFORTS = ("low", "medium", "high")
@@ -53,6 +54,8 @@ class ReportInput:
         information_uri: the project's home page (absolute URL). When set, SARIF gets
             ``informationUri`` and per-rule ``helpUri`` (``<uri>/blob/main/docs/rules.md#<id>``), and
             Konveyor violations a link to the same place.
+        prerequisites: operators and CRDs the estate's custom resources need on AKS, with how the stack
+            provides them (``AksPlan.deploy.prerequisites``; the Markdown report's "Prerequisites" section).
     """
 
     findings: list[Finding]
@@ -61,6 +64,7 @@ class ReportInput:
     tool_version: str = "0.1.0"
     base_dir: str = ""
     information_uri: str = ""
+    prerequisites: list[Prerequisite] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -69,6 +69,25 @@ def quick_reference_table(r: ReportInput) -> list[str]:
     return lines
 
 
+PROVIDED_BY = {"aks-addon": "AKS add-on", "aks-extension": "AKS cluster extension", "helm": "Helm chart",
+               "estate": "CRD in the estate", "none": "nothing on AKS"}
+
+
+def prerequisites_section(r: ReportInput) -> list[str]:
+    """The "Prerequisites" section: one row per operator/CRD the custom resources need, with what provides it
+    and whether this stack does (``[]`` when the estate needs none)."""
+    if not r.prerequisites:
+        return []
+    out = ["## Prerequisites", "", "Operators and CRDs the estate's custom resources need on AKS, and how this stack "
+           "provides them (objects whose prerequisite is not provided are not deployed: PRE-052).", "",
+           "| API group | Kind | Objects | Provided by | This stack | How | Doc |", "|---|---|---|---|---|---|---|"]
+    for p in r.prerequisites:
+        doc = f"[Learn]({p.doc})" if p.doc else ""
+        out.append(f"| `{cell(p.group)}` | {cell(p.kind)} | {p.objects} | {PROVIDED_BY.get(p.provider, p.provider)} "
+                   f"| {'provides it' if p.provided else '**not provided**'} | {cell(p.how)} | {doc} |")
+    return out + [""]
+
+
 def to_markdown(r: ReportInput) -> str:
     """The whole report as Markdown (ends with a newline). Finding files below ``r.base_dir`` are shown
     relative to it."""
@@ -83,6 +102,7 @@ def to_markdown(r: ReportInput) -> str:
     out += ["", "Effort is the highest catalogue effort among the area's findings; an area blocks when one of "
                 "its findings is high severity or its rule is marked blocking.", "",
             "## Counts", "", counts_line(r.counts), ""]
+    out += prerequisites_section(r)
     groups: dict[str, list] = defaultdict(list)
     for f in findings:
         groups[f.severity].append(f)
