@@ -261,8 +261,11 @@ def _checked(o: K8sObject) -> K8sObject:
 def load_manifests(paths: Iterable[str | Path]) -> list[K8sObject]:
     """Load every object under ``paths`` (see module docstring), in a stable order.
 
+    Every object is validated against its schema (:mod:`translators.input.validate`).
+
     Raises:
-        InputError: unreadable file, YAML error, non-manifest document, failed kustomize render.
+        InputError: unreadable file, YAML error, non-manifest document, failed kustomize render, an object
+            that does not fit its schema or has no name.
     """
     from .yamlsource import read_text
 
@@ -281,4 +284,7 @@ def load_manifests(paths: Iterable[str | Path]) -> list[K8sObject]:
             continue
         for doc in load_documents(read_text(f), str(f)):
             objects += split_objects(doc)
+    from .input.validate import validate_objects  # schema checks (types, required fields, names)
+
+    validate_objects(objects)
     return objects
