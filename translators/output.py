@@ -3,7 +3,8 @@
 Files are named ``NNN-<kind>-<namespace>-<name>.yaml`` in the order they are applied
 (Namespaces and CRDs first). Kubernetes ``Secret`` values are never written: keys are
 kept with empty values and the annotation ``eks-to-aks.io/values-redacted: "true"``;
-move the values to Key Vault (see the findings) or create the Secrets out of band.
+move the values to Key Vault (see the findings) or create the Secrets out of band. Secret-looking values in
+plain fields (``translators.checks.plain_secrets``) are emptied the same way.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from translators.checks.plain_secrets import redacted
+
 from .plan import AksPlan
 from .report import render_findings
 
@@ -22,11 +25,13 @@ REDACTED = "eks-to-aks.io/values-redacted"
 
 
 def redact_secret(manifest: dict[str, Any]) -> dict[str, Any]:
-    """A copy of a ``v1/Secret`` with every ``data``/``stringData`` value emptied (keys kept)."""
+    """A copy of a ``v1/Secret`` with every ``data``/``stringData`` value emptied (keys kept); any other field
+    holding values (``binaryData``, see ``translators.secrets.secret_value_fields``) emptied too."""
+    from .secrets import secret_value_fields
+
     out = copy.deepcopy(manifest)
-    for key in ("data", "stringData"):
-        if isinstance(out.get(key), dict):
-            out[key] = {k: "" for k in out[key]}
+    for key in secret_value_fields(out):
+        out[key] = {k: "" for k in out[key]} if isinstance(out[key], dict) else ""
     md = out.setdefault("metadata", {})
     md.setdefault("annotations", {})[REDACTED] = "true"
     return out
@@ -86,6 +91,7 @@ def write_translation(plan: AksPlan, out: Path) -> int:
     for i, manifest in enumerate(objects, start=1):
         if manifest.get("kind") == "Secret" and manifest.get("apiVersion") == "v1":
             manifest = redact_secret(manifest)
+        manifest = redacted(manifest)  # secret-looking values in plain fields (env, args, ConfigMaps, annotations)
         (out / file_name(i, manifest)).write_text(
             yaml.safe_dump(manifest, sort_keys=False, default_flow_style=False, allow_unicode=True), encoding="utf-8")
         n += 1

@@ -42,6 +42,7 @@ TRANSLATOR_MODULES: tuple[tuple[str, str], ...] = (
     ("translators.identity", "IDENTITY_TRANSLATORS"),
     ("translators.secrets", "SECRETS_TRANSLATORS"),
     ("translators.appconfig", "APPCONFIG_TRANSLATORS"),
+    ("translators.checks.plain_secrets", "PLAIN_SECRET_TRANSLATORS"),  # last: sees every edit of the chain
 )
 # What a translator raises when a field of its object has a type or shape it does not expect
 # (manifests are not schema-validated): reported as an InputError on that object.

@@ -3,7 +3,10 @@
 Each object becomes its own resource with its exact type token
 (``kubernetes:<group>/<version>:<Kind>``, core group written ``core/v1``), so every
 field is kept and ``pulumi preview`` lists each object. Namespaces and CRDs are
-created first; Secrets carry their ``data``/``stringData`` as Pulumi secrets.
+created first; Secrets carry their ``data``/``stringData`` (and any other value field) as Pulumi secrets, and
+secret-looking values in plain fields (``translators.checks.plain_secrets``: env, args, ConfigMap data,
+annotations) are wrapped with ``pulumi.Output.secret`` one by one, so neither shows plain in the state, a preview
+or the offline plan.
 Placeholders that translators leave for values known only after ``pulumi up``
 (``${IDENTITY_CLIENT_ID:<identity>}``, ``${AZURE_TENANT_ID}``) are filled from outputs.
 """
@@ -16,6 +19,10 @@ from collections.abc import Mapping
 
 import pulumi
 import pulumi_kubernetes as k8s
+
+from translators.checks.plain_secrets import secret_paths
+from translators.secrets import secret_value_fields
+from translators.yamlsource import clone
 
 
 PLACEHOLDER = re.compile(r"\$\{(IDENTITY_CLIENT_ID:[A-Za-z0-9._-]+|AZURE_TENANT_ID)\}")
@@ -115,14 +122,17 @@ class Workloads(pulumi.ComponentResource):
         if _may_hold_placeholders(manifest):
             props = {k: fill_placeholders(v, self._placeholders) for k, v in manifest.items()}
         if secret:  # never plain in state, previews or the offline plan
-            props = {k: pulumi.Output.secret(v) if k in ("data", "stringData") else v for k, v in props.items()}
+            fields = secret_value_fields(manifest)
+            props = {k: pulumi.Output.secret(v) if k in fields else v for k, v in props.items()}
+        else:
+            props, fields = with_secret_values(props, secret_paths(manifest))
         deps = _dependencies(manifest, self._namespaces, self._crds)
-        key = (secret, *map(id, deps))
+        key = (tuple(fields), *map(id, deps))
         opts = self._options.get(key)
         if opts is None:
             opts = self._options[key] = pulumi.ResourceOptions(
                 parent=self, provider=self.provider, depends_on=deps,
-                additional_secret_outputs=["data", "stringData"] if secret else None)
+                additional_secret_outputs=list(fields) or None)
         res = KubernetesObject(logical_name(manifest), props, type_token(manifest), opts)
         if kind == "Namespace" and api == "v1":
             self._namespaces[str((manifest.get("metadata") or {}).get("name"))] = res
@@ -132,6 +142,31 @@ class Workloads(pulumi.ComponentResource):
         else:
             self.resources.append(res)
         return res
+
+
+def with_secret_values(props: Mapping[str, pulumi.Input[Any]],
+                       paths: list[tuple]) -> tuple[Mapping[str, pulumi.Input[Any]], list[str]]:
+    """``(props with the value at each path wrapped in pulumi.Output.secret, top-level fields touched)``.
+
+    ``props`` is not changed: each touched top-level field is copied. A field that is already an Output (its
+    placeholders were filled) is made secret as a whole.
+    """
+    if not paths:
+        return props, []
+    out = dict(props)
+    fields = sorted({str(p[0]) for p in paths})
+    for top in fields:
+        value = out[top]
+        if isinstance(value, pulumi.Output):
+            out[top] = pulumi.Output.secret(value)
+            continue
+        value = out[top] = clone(value)
+        for path in (p[1:] for p in paths if p[0] == top):
+            holder = value
+            for part in path[:-1]:
+                holder = holder[part]
+            holder[path[-1]] = pulumi.Output.secret(holder[path[-1]])
+    return out, fields
 
 
 BUILTIN_GROUP_SUFFIXES = (".k8s.io",)
