@@ -271,8 +271,9 @@ def translate_secret(obj: K8sObject, ctx: WorkloadContext) -> Translation | None
     findings = Findings()
     odd = [k for k in secret_value_fields(obj.obj) if k not in ("data", "stringData")]
     if odd:
-        add_finding(findings, "SEC-020", f"{obj.ref()}: {', '.join(odd)} {'is not a Secret field' if len(odd) == 1 else 'are not Secret fields'}"
-                    "; the values are treated as secret", obj, odd[0])
+        verb = "is not a Secret field" if len(odd) == 1 else "are not Secret fields"
+        add_finding(findings, "SEC-020", f"{obj.ref()}: {', '.join(odd)} {verb}; the values are treated as secret",
+                    obj, odd[0])
     keys = sorted(values)
     add_finding(findings, "SEC-009", f"{obj.ref()} (keys: {', '.join(keys) or 'none'}): values are in the manifests; "
                 f"move them to Key Vault {ctx.key_vault_name}" + ("; its last-applied-configuration annotation (a "

@@ -63,6 +63,7 @@ class _Invalid(Exception):
         super().__init__(message)
         self.message = message
         self.path: list[Any] = list(reversed(path))
+        self.key: tuple = ()  # a mapping key the error is about: located at its line, not named in the field
 
 
 def type_name(value: Any) -> str:
@@ -200,7 +201,9 @@ class _Compiler:
                 raise _Invalid(f"expected {want}, got {type_name(v)}")
             for k, x in v.items():
                 if k.__class__ is not str:
-                    raise _Invalid(f"keys must be strings, got {type_name(k)} key", k)
+                    bad = _Invalid(f"keys must be strings, got {type_name(k)} key (quote it)")
+                    bad.key = (k,)
+                    raise bad
                 c = get(k, addl)
                 if c is not None:
                     try:
@@ -335,7 +338,7 @@ def validate_object(o: K8sObject) -> None:
                     raise
     except _Invalid as e:
         path = tuple(reversed(e.path))
-        raise InputError(o.file, o.line(*path), field_path(o.base_path + path),
+        raise InputError(o.file, o.line(*path, *e.key), field_path(o.base_path + path),
                          f"{e.message} ({o.api_version} {o.kind} schema)") from None
     md = obj.get("metadata")
     name = md.get("name") if isinstance(md, dict) else None
