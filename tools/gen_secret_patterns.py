@@ -3,7 +3,7 @@
     python tools/gen_secret_patterns.py            # (re)write the file
     python tools/gen_secret_patterns.py --check    # exit 1 when it does not match the installed detect-secrets
 
-``translators.checks.plain_secrets`` searches values with these patterns first (one combined regex, no import of
+``translators.checks.plain_secrets`` searches values with these patterns first (no import of
 detect-secrets, whose package import costs ~90 ms), and confirms a hit with the detect-secrets plugin itself.
 Exit status: 0 written / up to date, 1 stale (with --check), 2 bad command line.
 """

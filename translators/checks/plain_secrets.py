@@ -11,8 +11,8 @@ that look like secrets, by two means:
 * **by value**: the regex plugins of detect-secrets (Yelp/detect-secrets: AWS keys, basic-auth credentials in
   URLs, JWTs, private keys, GitHub/GitLab/Slack/Stripe/... tokens, Azure storage keys; :data:`PLUGINS`) and the
   table's ``value`` rows (``Password=…`` in connection strings). Their patterns are read from
-  ``data/derived/secret_patterns.json`` (``tools/gen_secret_patterns.py``) and searched as one regex; a hit is
-  confirmed by the detect-secrets plugin itself (imported then, once).
+  ``data/derived/secret_patterns.json`` (``tools/gen_secret_patterns.py``) and searched without importing
+  detect-secrets (~90 ms); a hit is confirmed by the detect-secrets plugin itself (imported then, once).
 
 Kubernetes ``Secret`` objects are not scanned here (their whole ``data`` is secret, see
 :mod:`translators.secrets`). Values that are only a reference (``$(VAR)``, ``${VAR}``, ``<placeholder>``) and
@@ -95,15 +95,12 @@ def _rules() -> dict[str, list[tuple[re.Pattern[str], str]]]:
 
 
 @cache
-def _combined() -> re.Pattern[str]:
-    """Every value pattern (detect-secrets plugins and the table's ``value`` rows) as one regex."""
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    """Every value pattern (detect-secrets plugins, then the table's ``value`` rows), compiled one by one: searched
+    in turn they cost ~15 µs for a short value, one alternation of them all ~100 µs (no literal-prefix scan)."""
     doc = json.loads((DATA / "derived" / "secret_patterns.json").read_text(encoding="utf-8"))
-    parts = []
-    for d in doc["detectors"]:
-        for pattern, flags in d["patterns"]:
-            parts.append(f"(?i:{pattern})" if flags & re.I else f"(?:{pattern})")
-    parts += [f"(?i:{p.pattern})" for p, _ in _rules()["value"]]
-    return re.compile("|".join(parts))
+    out = [re.compile(pattern, flags) for d in doc["detectors"] for pattern, flags in d["patterns"]]
+    return tuple(out + [p for p, _ in _rules()["value"]])
 
 
 @cache
@@ -136,7 +133,7 @@ def value_reason(value: str) -> str | None:
     """
     if value in _clean or _is_reference(value):
         return None
-    if _combined().search(value) is not None:
+    if any(p.search(value) for p in _patterns()):
         for plugin in _plugins():
             if next(iter(plugin.analyze_string(value)), None) is not None:
                 return f"{plugin.secret_type} (detect-secrets)"
