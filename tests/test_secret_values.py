@@ -293,3 +293,17 @@ def test_derived_patterns_match_the_installed_detect_secrets():
     assert res.returncode == 0, res.stderr
     doc = json.loads((DATA / "derived" / "secret_patterns.json").read_text())
     assert [d["plugin"] for d in doc["detectors"]] == list(ps.PLUGINS)
+
+
+def test_last_applied_copy_of_secret_values_is_secret():
+    dep = load(APP)[1].obj
+    copy = json.dumps(dep)
+    clean = json.dumps(load(APP)[0].obj)
+    for inner, reason in ((copy, "a copy of the object's secret-looking values"), (clean, None)):
+        obj = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
+            "name": "c", "annotations": {ps.LAST_APPLIED: inner}}, "data": {"mode": "fast"}}
+        found = ps.find_plain_secrets(obj)
+        assert [s.reason for s in found] == ([reason] if reason else [])
+    out = ps.redacted({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
+        "name": "c", "annotations": {ps.LAST_APPLIED: copy}}})
+    assert out["metadata"]["annotations"][ps.LAST_APPLIED] == "" and not hits(json.dumps(out))

@@ -57,7 +57,7 @@ REDACTED = "eks-to-aks.io/values-redacted"
 _CACHE_LEN = 256  # short values repeat across workloads: their (negative) results are cached
 _REFERENCE = re.compile(r"\s*(?:\$\([A-Za-z0-9_.-]+\)|\$\{[A-Za-z0-9_.:-]+\}|<[^<>]*>|\{\{[^{}]*\}\})\s*")
 _NOT_SECRET_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "enabled", "disabled", "none", "null"})
-_SKIP_ANNOTATIONS = frozenset({"kubectl.kubernetes.io/last-applied-configuration"})  # see the Secret translator
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"  # a JSON copy of the object (kubectl apply)
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,24 @@ def _named_value(name: str, value: Any) -> str | None:
     return value_reason(value)
 
 
+def _copy_reason(value: Any) -> str | None:
+    """Why a ``last-applied-configuration`` annotation is secret: the copy it holds has secret-looking values (or
+    is a Secret with values), else ``None``."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        copy = json.loads(value)
+    except ValueError:
+        return value_reason(value)
+    if not isinstance(copy, dict):
+        return None
+    if copy.get("apiVersion") == "v1" and copy.get("kind") == "Secret":
+        from translators.secrets import secret_value_fields
+
+        return "a copy of a Secret's values" if secret_value_fields(copy) else None
+    return "a copy of the object's secret-looking values" if find_plain_secrets(copy) else None
+
+
 def _args(cpath: tuple, c: dict, cname: str) -> list[PlainSecret]:
     out = []
     for field in ("command", "args"):
@@ -200,9 +218,9 @@ def find_plain_secrets(manifest: dict[str, Any]) -> list[PlainSecret]:
     annotations = md.get("annotations") if isinstance(md, dict) else None
     if isinstance(annotations, dict):
         for key, value in annotations.items():
-            if key in _SKIP_ANNOTATIONS or not isinstance(key, str):
+            if not isinstance(key, str):
                 continue
-            why = _named_value(key.rsplit("/", 1)[-1], value)
+            why = _copy_reason(value) if key == LAST_APPLIED else _named_value(key.rsplit("/", 1)[-1], value)
             if why:
                 out.append(PlainSecret(("metadata", "annotations", key), "annotation", f"annotation {key}", why))
     kind, api = manifest.get("kind"), manifest.get("apiVersion")
