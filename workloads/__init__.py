@@ -102,8 +102,8 @@ class Workloads(pulumi.ComponentResource):
         self._placeholders = placeholders
         self._namespaces: dict[str, pulumi.Resource] = {}
         self._crds: dict[tuple[str, str], pulumi.Resource] = {}
-        # one ResourceOptions per distinct (secret, dependencies): Resource copies the options it is given
-        self._options: dict[tuple[int, ...], pulumi.ResourceOptions] = {}
+        # one ResourceOptions per distinct (secret fields, dependencies): Resource copies the options it is given
+        self._options: dict[tuple[Any, ...], pulumi.ResourceOptions] = {}
         self._add_batch(objects, 0, batch_size if batch_size and batch_size > 0 else max(1, len(objects)))
         self.register_outputs({"objects": len(objects)})
 
