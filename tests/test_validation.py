@@ -273,3 +273,24 @@ def test_eksctl_value_rules_more(tmp_path):
 def test_bundled_example_cluster_config_passes_the_value_rules():
     cfg = load_cluster_config(str(ROOT / "examples" / "cluster.yaml"))
     assert cfg.data["metadata"]["name"] == "shop-prod"
+
+
+def test_crd_schema_keywords():
+    """nullable, x-kubernetes-int-or-string, anyOf used as a constraint (the node's own type still applies)."""
+    c = v._Compiler({})
+    check = c.compile({"type": "object", "properties": {
+        "a": {"type": "string", "nullable": True},
+        "b": {"x-kubernetes-int-or-string": True},
+        "c": {"type": "object", "anyOf": [{"required": ["x"]}, {"required": ["y"]}],
+              "properties": {"x": {"type": "integer"}}},
+        "d": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}}})
+    check({"a": None, "b": "50%", "c": {"x": 1}, "d": {"any": ["thing"]}})
+    check({"b": 3})
+    for bad, path, message in (({"a": 1}, ["a"], "expected a string, got an integer"),
+                               ({"b": 1.5}, ["b"], "expected an integer or a string, got a number"),
+                               ({"c": [1]}, ["c"], "expected a mapping, got a list"),
+                               ({"c": {"x": "1"}}, ["c", "x"], "expected an integer, got a string"),
+                               ({"d": {2: "x"}}, ["d"], "keys must be strings, got an integer key (quote it)")):
+        with pytest.raises(v._Invalid) as err:
+            check(bad)
+        assert (list(reversed(err.value.path)), err.value.message) == (path, message)

@@ -163,8 +163,8 @@ class _Compiler:
             return self.ref(ref.rsplit("/", 1)[-1])
         if node.get("x-kubernetes-int-or-string") is True:
             types = {"integer", "string"}
-        elif isinstance(node.get("oneOf") or node.get("anyOf"), list):
-            types = set()
+        elif node.get("type") is None and isinstance(node.get("oneOf") or node.get("anyOf"), list):
+            types = set()  # IntOrString, Quantity: the union of the alternatives' types
             for alt in node.get("oneOf") or node.get("anyOf"):
                 t = alt.get("type") if isinstance(alt, dict) else None
                 if t is None:
@@ -180,15 +180,15 @@ class _Compiler:
             addl = node.get("additionalProperties")
             required = tuple(r for r in node.get("required") or () if isinstance(r, str))
             return self._object(types or {"object"}, props, self.compile(addl) if isinstance(addl, dict) else None,
-                                required, False)
+                                required)
         if "array" in types:
             items = node.get("items")
             return self._array(types, self.compile(items) if isinstance(items, dict) else None)
         return _scalar_check(frozenset(types))
 
     @staticmethod
-    def _object(types: set[str], props: dict[str, Check | None], addl: Check | None, required: tuple[str, ...],
-                loose: bool) -> Check:
+    def _object(types: set[str], props: dict[str, Check | None], addl: Check | None,
+                required: tuple[str, ...]) -> Check:
         null_ok = "null" in types
         want = _expected(sorted(types))
         fields = {k: c for k, c in props.items() if c is not None}
