@@ -77,6 +77,13 @@ CASES = [
     ("crd-parameters-list", "apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n"
      "  name: spc\nspec:\n  provider: aws\n  parameters:\n    - objects\n", 7, "spec.parameters",
      "expected a mapping, got a list (secrets-store.csi.x-k8s.io/v1 SecretProviderClass schema)", None),
+    # custom resources: metadata is checked against ObjectMeta too
+    ("crd-label-value", "apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n"
+     "  name: spc\n  labels: {team: 7}\nspec: {provider: aws}\n", 5, "metadata.labels.team",
+     "expected a string, got an integer (secrets-store.csi.x-k8s.io/v1 SecretProviderClass schema)", None),
+    ("unknown-kind-label-value", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n"
+     "  labels: {team: 7}\n", 5, "metadata.labels.team",
+     "expected a string, got an integer (Kubernetes 1.31 ObjectMeta schema)", None),
     # an unknown custom kind is not validated, but still needs a name
     ("unknown-kind-no-name", "apiVersion: example.com/v1\nkind: Widget\nmetadata: {}\nspec: 7\n", 3,
      "metadata.name", "missing or empty (every Widget needs a name)", None),
@@ -170,7 +177,7 @@ def test_kustomize_patch_without_selector_is_accepted(tmp_path):
 def test_bundled_example_and_benchmark_kinds_are_valid():
     objs = load_manifests([ROOT / "examples" / "manifests"])
     assert len(objs) > 50
-    checked = {(o.api_version, o.kind) for o in objs if v.check_for(o.api_version, o.kind) is not None}
+    checked = {(o.api_version, o.kind) for o in objs if v.has_schema(o.api_version, o.kind)}
     assert ("apps/v1", "Deployment") in checked and ("secrets-store.csi.x-k8s.io/v1", "SecretProviderClass") in checked
 
 
@@ -199,7 +206,8 @@ def test_corpus_objects_that_load_all_validate():
 
 def test_checks_are_cached_per_kind():
     assert v.check_for("apps/v1", "Deployment") is v.check_for("apps/v1", "Deployment")
-    assert v.check_for("example.com/v1", "Widget") is None
+    assert v.check_for("example.com/v1", "Widget") is v.check_for("example.com/v1", "Widget")
+    assert not v.has_schema("example.com/v1", "Widget") and v.has_schema("velero.io/v1", "Schedule")
 
 
 # --- eksctl value rules -----------------------------------------------------------------------------

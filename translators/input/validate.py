@@ -268,8 +268,7 @@ def _file_stem(api_version: str, kind: str) -> str:
     return f"{kind.lower()}-{api}"
 
 
-_MISSING = object()
-_checks: dict[tuple[str, str], Any] = {}
+_checks: dict[tuple[str, str], Check] = {}
 
 
 def _builtin_check(api_version: str, kind: str) -> Check | None:
@@ -303,18 +302,39 @@ def _crd_check(api_version: str, kind: str) -> Check | None:
     return _Compiler({}).compile({**raw, "properties": props})
 
 
-def check_for(api_version: str, kind: str) -> Check | None:
-    """The compiled check for an apiVersion/kind (cached), or ``None`` when no schema is known."""
+def check_for(api_version: str, kind: str) -> Check:
+    """The compiled check for an apiVersion/kind (cached): its built-in schema, else its bundled CRD schema plus
+    ``metadata`` against ObjectMeta, else ``metadata`` alone (an unknown kind)."""
     key = (api_version, kind)
-    check = _checks.get(key, _MISSING)
-    if check is _MISSING:
-        check = _checks[key] = _builtin_check(api_version, kind) or _crd_check(api_version, kind)
+    check = _checks.get(key)
+    if check is None:
+        check = _checks[key] = _builtin_check(api_version, kind) or _with_metadata(_crd_check(api_version, kind))
     return check
 
 
-def _metadata_check() -> Check | None:
+def has_schema(api_version: str, kind: str) -> bool:
+    """Whether a built-in or bundled CRD schema checks more than the metadata of this apiVersion/kind."""
+    return _builtin_check(api_version, kind) is not None or _crd_check(api_version, kind) is not None
+
+
+def _with_metadata(check: Check | None) -> Check:
     compiler = _builtin_compiler(SCHEMA_VERSION)
-    return compiler.ref("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta") if compiler else None
+    md = compiler.ref("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta") if compiler else None
+
+    def checked(obj: Any) -> None:
+        if md is not None:
+            try:
+                md(obj.get("metadata"))
+            except _Invalid as e:
+                e.path.append("metadata")
+                raise
+        if check is not None:
+            check(obj)
+    return checked
+
+
+def _schema_name(o: K8sObject) -> str:
+    return f"{o.api_version} {o.kind}" if has_schema(o.api_version, o.kind) else f"Kubernetes {SCHEMA_VERSION} ObjectMeta"
 
 
 def validate_object(o: K8sObject) -> None:
@@ -325,21 +345,11 @@ def validate_object(o: K8sObject) -> None:
     """
     obj = o.obj
     try:
-        check = check_for(o.api_version, o.kind)
-        if check is not None:
-            check(obj)
-        else:  # unknown kinds: their metadata still has to be readable
-            md_check = _metadata_check()
-            if md_check is not None:
-                try:
-                    md_check(obj.get("metadata"))
-                except _Invalid as e:
-                    e.path.append("metadata")
-                    raise
+        check_for(o.api_version, o.kind)(obj)
     except _Invalid as e:
         path = tuple(reversed(e.path))
         raise InputError(o.file, o.line(*path, *e.key), field_path(o.base_path + path),
-                         f"{e.message} ({o.api_version} {o.kind} schema)") from None
+                         f"{e.message} ({_schema_name(o)} schema)") from None
     md = obj.get("metadata")
     name = md.get("name") if isinstance(md, dict) else None
     if not isinstance(name, str) or not name.strip():
