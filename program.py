@@ -80,7 +80,8 @@ def build(plan: AksPlan, registration_batch: int | None = None) -> LandingZone:
         Workloads("workloads", objects, zone.kubeconfig, zone.placeholders,
                   opts=pulumi.ResourceOptions(depends_on=[zone]), batch_size=registration_batch,
                   operators=[op for op in deploy.operators if op.provider == "helm"],
-                  group_dependencies=zone.group_dependencies, prerequisites=zone.deploy_prerequisites)
+                  group_dependencies=zone.group_dependencies, prerequisites=zone.deploy_prerequisites,
+                  secret_values=plan.workloads.secret_values)
     pulumi.export("clusterName", zone.cluster_name)
     pulumi.export("resourceGroupName", zone.resource_group.name)
     pulumi.export("oidcIssuerUrl", zone.oidc_issuer_url)

@@ -49,5 +49,5 @@ def test_every_concern_folder_is_registered():
     from translators.concerns import CONCERNS
 
     folders = {p.parent.name for p in (ROOT / "translators").glob("*/translate.py")}
-    assert {c.name for c in CONCERNS} == folders | {"loadbalancer"}
+    assert {c.name for c in CONCERNS} == folders | {"loadbalancer", "plain_secrets"}
     assert all(c.translators for c in CONCERNS)

@@ -160,7 +160,7 @@ NAP = """\
 apiVersion: karpenter.sh/v1
 kind: NodePool
 metadata: {name: general}
-spec: {template: {spec: {nodeClassRef: {group: karpenter.azure.com, kind: AKSNodeClass, name: default}}}}
+spec: {template: {spec: {nodeClassRef: {group: karpenter.azure.com, kind: AKSNodeClass, name: default}, requirements: []}}}
 """
 
 

@@ -260,9 +260,10 @@ def test_identical_duplicates_are_allowed_and_emitted_once(capsys, tmp_path):
 
 
 def test_duplicates_across_api_versions_of_one_group(tmp_path):
-    dep = {"kind": "Deployment", "metadata": {"name": "x", "namespace": "n"}, "spec": {"replicas": 1}}
+    template = {"spec": {"containers": [{"name": "a", "image": "nginx:1"}]}}
+    dep = {"kind": "Deployment", "metadata": {"name": "x", "namespace": "n"}, "spec": {"replicas": 1, "template": template}}
     folder = manifests(tmp_path / "m", {"apiVersion": "apps/v1", **dep},
-                       {"apiVersion": "apps/v1beta2", **dep, "spec": {"replicas": 2}})
+                       {"apiVersion": "apps/v1beta2", **dep, "spec": {"replicas": 2, "template": template}})
     with pytest.raises(InputError, match=r"Deployment/n/x is also defined at .*app.yaml:1 with different content"):
         load_manifests([folder])
 

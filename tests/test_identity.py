@@ -23,6 +23,7 @@ from translators.k8s import K8sObject, WorkloadContext, load_manifests, split_ob
 from translators.refdata import builtin_roles
 from translators.secrets.translate import SECRETS_TRANSLATORS, prepare
 from translators.input.yamlsource import load_documents
+from helpers import SCHEMA_INVALID
 
 from conftest import CORPUS  # noqa: E402
 
@@ -332,7 +333,7 @@ def _corpus(categories: set[str]) -> list[dict]:
 def placeholder_or_not_a_manifest(row: dict, err: InputError) -> bool:
     """The corpus file cannot be input as is: a template with placeholders, a docs fragment or Helm values."""
     return (row["parse_check"].startswith("yaml-FAIL") or "placeholder" in row["notes"] or err.field == "apiVersion"
-            or "duplicate key" in err.message)
+            or "duplicate key" in err.message or row["path"] in SCHEMA_INVALID)
 
 
 def test_corpus_manifests_through_the_chain():
@@ -354,7 +355,7 @@ def test_corpus_manifests_through_the_chain():
                 seen_sa += 1
                 ann = new["metadata"]["annotations"]
                 assert not any(k.startswith("eks.amazonaws.com/") for k in ann) and CLIENT in ann, p
-    assert seen_sa >= 2
+    assert seen_sa >= 1  # cert-manager's route53 ServiceAccount has no name: refused (helpers.SCHEMA_INVALID)
 
 
 def test_drop_service_accounts_removes_empty_identities():

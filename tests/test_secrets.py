@@ -18,6 +18,7 @@ from translators.k8s import K8sObject, Translation, WorkloadContext, load_manife
 from translators.refdata import DATA
 from translators.secrets.translate import SECRETS_TRANSLATORS, is_secret_manifest, prepare
 from translators.secrets.index import INDEX_KEY, KV_SECRET_NAME
+from translators.secrets.plain import PLAIN_SECRET_TRANSLATORS
 
 from conftest import CORPUS  # noqa: E402
 
@@ -27,7 +28,7 @@ KV = "kv-shop-1a2b3c4d"
 
 
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    return first_result(SECRETS_TRANSLATORS, obj, ctx)
+    return first_result([*SECRETS_TRANSLATORS, *PLAIN_SECRET_TRANSLATORS], obj, ctx)
 
 
 def run(text: str, ctx: WorkloadContext | None = None):
@@ -292,6 +293,13 @@ RULE_EXAMPLES = {
                    extra_params="failoverRegion: us-west-2\n"),
     "SEC-014": ESO,
     "SEC-015": spc(SIMPLE) + mount("no-role"),
+    # secret-looking plain values (translators/secrets/plain.py; more in test_secret_values.py)
+    "SEC-016": ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: i\n"
+                "      env: [{name: DB_PASSWORD, value: x}]\n"),
+    "SEC-017": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: i, args: [--token=x]}]\n",
+    "SEC-018": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {API_KEY: x}\n",
+    "SEC-019": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, annotations: {example.com/token: x}}\n",
+    "SEC-020": "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nbinaryData: {a: eA==}\n",
 }
 SECRETS_RULES = {rid for rid, r in catalogue().items() if rid.startswith("SEC-")}
 

@@ -14,11 +14,11 @@ Policy (the issue: secret values must never reach logs, reports, plain outputs o
 * Secret values (:data:`SECRETS`, and their base64 forms) appear in no artefact at all: the plan
   JSON shows a Secret's ``data``/``stringData`` only as ``"[secret]"``, ``translate`` writes its keys
   with empty values, and the Pulumi program sends them as secrets (encrypted in state).
-* Plain configuration (:data:`CONFIG`: ``env`` values in a Deployment, ConfigMap values) is the
-  user's own workload spec: the translated Deployment / ConfigMap must carry it unchanged (changing
-  it would break the application; its findings tell the user to move it to Key Vault / workload
-  identity), so it may appear in exactly those objects: their manifest file, their resource's
-  inputs in the plan. Findings, reports, logs, side files and stack outputs never echo it.
+* Secret-looking plain configuration (:data:`CONFIG`: credential ``env`` values in a Deployment,
+  credential ConfigMap values) is found by ``translators.secrets.plain`` (findings SEC-016/SEC-018,
+  by name, never by value) and is treated like Secret values: ``translate`` writes it emptied, the
+  Pulumi program sends it as a Pulumi secret (``"[secret]"`` in the plan JSON), and no other artefact
+  echoes it. The objects that hold it keep every other field (env names, non-secret values).
 """
 from __future__ import annotations
 
@@ -248,26 +248,35 @@ def test_no_secret_value_in_any_command_output_or_file(cli):
         assert not hits(text, SECRET_FORMS), path
 
 
-def test_config_values_only_in_the_objects_that_hold_them(cli):
+def test_secret_looking_config_values_in_no_artefact(cli):
     for name, (stdout, stderr) in cli["results"].items():  # logs, reports in all formats
         assert not hits(stdout + stderr, CONFIG_FORMS), name
-    holders = []
+    holders = {}
     for path, text in cli["files"].items():
+        assert not hits(text, CONFIG_FORMS), path  # translated manifests and plan.json included
         if path.startswith("translated/") and path.endswith(".yaml") and "/" not in path[len("translated/"):]:
             doc = yaml.safe_load(text)
             if isinstance(doc, dict) and (doc.get("kind"), (doc.get("metadata") or {}).get("name")) in CONFIG_HOLDERS:
-                holders.append(text)
-                continue
-        if path == "plan.json":
-            continue  # checked per resource below
-        assert not hits(text, CONFIG_FORMS), path
-    # the workload spec is carried unchanged: the user's own configuration, flagged by findings
-    assert len(holders) == 2 and set(hits("".join(holders), set(CONFIG.values()))) == set(CONFIG.values())
+                holders[doc["kind"]] = doc
+    # the holders are written with those values emptied, everything else kept
+    assert set(holders) == {"Deployment", "ConfigMap"}
+    for doc in holders.values():
+        assert doc["metadata"]["annotations"]["eks-to-aks.io/values-redacted"] == "true"
+    env = {e["name"]: e.get("value") for e in holders["Deployment"]["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env == {"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "DB_PASSWORD": "", "API_TOKEN": "",
+                   "DATABASE_URL": "", "API_KEY": None}
+    assert holders["ConfigMap"]["data"] == {"password": "", "client_secret": "", "auth-token": "",
+                                            "AWS_SECRET_ACCESS_KEY": "", "BUCKET": "s3://shop-media"}
     plan = json.loads(cli["files"]["plan.json"])
-    assert not hits(json.dumps(plan["findings"]) + json.dumps(plan["outputs"]), CONFIG_FORMS)
-    for r in plan["resources"]:
-        if holder(r) not in CONFIG_HOLDERS:
-            assert not hits(json.dumps(r), CONFIG_FORMS), (r["type"], r["name"])
+    kinds = {r["inputs"]["kind"]: r["inputs"] for r in plan["resources"] if holder(r) in CONFIG_HOLDERS}
+    assert kinds["Deployment"]["spec"] == "[secret]" and kinds["ConfigMap"]["data"] == "[secret]"
+    findings = json.loads(cli["files"]["translated/findings.json"])["findings"]
+    assert sorted(f["message"].split(": looks like")[0] for f in findings if f["ruleId"] in ("SEC-016", "SEC-018")) == [
+        "ConfigMap/shop/app-config key AWS_SECRET_ACCESS_KEY", "ConfigMap/shop/app-config key auth-token",
+        "ConfigMap/shop/app-config key client_secret", "ConfigMap/shop/app-config key password",
+        "Deployment/shop/api container api env API_TOKEN", "Deployment/shop/api container api env AWS_ACCESS_KEY_ID",
+        "Deployment/shop/api container api env AWS_SECRET_ACCESS_KEY", "Deployment/shop/api container api env DATABASE_URL",
+        "Deployment/shop/api container api env DB_PASSWORD"]
 
 
 def test_plan_json_shows_secret_data_only_as_secret(cli):
@@ -299,10 +308,7 @@ def test_offline_run_never_holds_secret_values_in_plain(offline, capfd):
     for mode, run in offline["runs"].items():
         text = json.dumps(run.resources, default=str) + json.dumps(run.outputs, default=str)
         assert not hits(text, SECRET_FORMS), mode
-        assert not hits(json.dumps(run.outputs, default=str), CONFIG_FORMS), mode
-        for r in run.resources:
-            if holder(r) not in CONFIG_HOLDERS:
-                assert not hits(json.dumps(r, default=str), CONFIG_FORMS), (mode, r["type"], r["name"])
+        assert not hits(text, CONFIG_FORMS), mode  # secret-looking env / ConfigMap values: Pulumi secrets too
     captured = capfd.readouterr()
     assert not hits(captured.out + captured.err, SECRET_FORMS | CONFIG_FORMS)
     assert not hits(json.dumps([f.as_json() for f in offline["plan"].findings]), SECRET_FORMS | CONFIG_FORMS)
@@ -324,7 +330,7 @@ def test_wire_inputs_carry_secret_values_only_as_pulumi_secrets(offline):
         elif isinstance(value, (list, tuple)):
             for i, v in enumerate(value):
                 walk(v, f"{where}[{i}]")
-        elif isinstance(value, str) and hits(value, SECRET_FORMS):
+        elif isinstance(value, str) and hits(value, SECRET_FORMS | CONFIG_FORMS):
             plain.append(where)
 
     assert offline["raw"], "no resource recorded"

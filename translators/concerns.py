@@ -26,6 +26,7 @@ from translators.k8s import K8sObject, Translator, WorkloadContext, kinds_of
 from translators.karpenter import translate as karpenter
 from translators.network import translate as network
 from translators.registry import translate as registry
+from translators.secrets import plain as plain_secrets
 from translators.secrets import translate as secrets
 from translators.storage import translate as storage
 
@@ -67,6 +68,8 @@ CONCERNS: tuple[Concern, ...] = (
     Concern("identity", tuple(identity.IDENTITY_TRANSLATORS)),
     Concern("secrets", tuple(secrets.SECRETS_TRANSLATORS), secrets.prepare),
     Concern("appconfig", tuple(appconfig.APPCONFIG_TRANSLATORS)),
+    # last: sees every edit of the chain, and records the values the Pulumi layer marks secret
+    Concern("plain_secrets", tuple(plain_secrets.PLAIN_SECRET_TRANSLATORS)),
 )
 """Every concern, in chain order."""
 

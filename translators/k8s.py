@@ -116,6 +116,8 @@ class WorkloadContext:
             :class:`translators.plan.ClusterFeature`); :func:`translators.estate.apply_cluster_requests` handles each.
         image_copy: source image → ACR image, filled by the registry translators.
         secrets_migration: AWS secrets to copy into Key Vault, filled by the secrets translators.
+        secret_values: object key (:func:`translators.plan.object_key`) → paths of its secret-looking plain values,
+            filled by :mod:`translators.secrets.plain`.
         tenant_id: Azure tenant id, or a placeholder the Pulumi layer fills from the client config.
         ingress_classes: IngressClass names whose controller is the AWS Load Balancer Controller.
         service_account_identities: which workload identity each ServiceAccount federates with.
@@ -131,6 +133,7 @@ class WorkloadContext:
     cluster_requests: set[str] = field(default_factory=set)
     image_copy: ImageCopyPlan = field(default_factory=dict)
     secrets_migration: list[SecretMigration] = field(default_factory=list)
+    secret_values: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     ingress_classes: set[str] = field(default_factory=set)
     # (namespace, service account name) -> workload identity name (a key of the identity plan)
     service_account_identities: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -340,10 +343,12 @@ def load_manifests(paths: Iterable[str | Path], exclude: Iterable[str | Path] = 
     """Load every object under ``paths`` (see module docstring), in a stable order; paths under
     ``exclude`` (the run's own output) and tool-owned output folders are not read.
 
+    Every object is validated against its schema (:mod:`translators.input.validate`).
+
     Raises:
-        InputError: unreadable file or folder, YAML error, non-manifest document, failed kustomize render,
-            two objects of the same identity with different content
-            (:func:`translators.input.duplicates.check_duplicates`).
+        InputError: unreadable file or folder, YAML error, non-manifest document, failed kustomize render, an
+            object that does not fit its schema or has no name (:mod:`translators.input.validate`), two objects
+            of the same identity with different content (:func:`translators.input.duplicates.check_duplicates`).
     """
     from translators.input.yamlsource import read_text
 
@@ -366,6 +371,8 @@ def load_manifests(paths: Iterable[str | Path], exclude: Iterable[str | Path] = 
         for doc in load_documents(read_text(f), str(f)):
             objects += split_objects(doc)
     from translators.input.duplicates import check_duplicates
+    from translators.input.validate import validate_objects  # schema checks (types, required fields, names)
 
+    validate_objects(objects)
     check_duplicates(objects)
     return objects

@@ -330,6 +330,9 @@ class WorkloadPlan:
         image_copy_commands: the ``az acr import`` line of every valid pair of ``image_copy``, sorted by source
             (invalid references are left out and reported: ``INP-050``, ``REG-007``).
         secrets_migration: AWS secrets to copy into Key Vault, sorted by Key Vault name.
+        secret_values: object key (:func:`object_key`) → paths (from the manifest's top level) of the values the
+            Pulumi layer deploys as Pulumi secrets: a v1 Secret's value fields (``data``, ``stringData``,
+            ``binaryData``, ...) and secret-looking plain values elsewhere (env, args, ConfigMaps, annotations).
     """
 
     results: list[ObjectResult]
@@ -342,6 +345,7 @@ class WorkloadPlan:
     image_copy: ImageCopyPlan = field(default_factory=dict)
     image_copy_commands: list[ImageCopy] = field(default_factory=list)
     secrets_migration: list[SecretMigration] = field(default_factory=list)
+    secret_values: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
 
     def secret_names(self) -> list[str]:
         """Key Vault secret names of the secrets migration plan (sorted, unique)."""

@@ -26,8 +26,9 @@ from translators.concerns import CONCERNS, Concern, drop_service_accounts, plan_
 from translators.errors import InputError
 from translators.findings import Finding, Findings, finding
 from translators.k8s import OUTCOMES, K8sObject, Translation, WorkloadContext, kinds_of
-from translators.plan import ClusterFeature, IdentityPlan, ImageCopy, ObjectResult, WorkloadPlan
+from translators.plan import ClusterFeature, IdentityPlan, ImageCopy, ObjectResult, WorkloadPlan, object_key
 from translators.registry.images import image_copy_plan
+from translators.secrets.translate import is_secret_manifest, secret_value_fields
 
 # What a translator raises when a field of its object has a type or shape it does not expect
 # (manifests are not schema-validated): reported as an InputError on that object.
@@ -166,4 +167,14 @@ def translate_workloads(objects: list[K8sObject], ctx: WorkloadContext, cfg: Any
                         cluster_requests={ClusterFeature(r) for r in ctx.cluster_requests}, context=ctx,
                         identities=identities, image_copy=ctx.image_copy,
                         image_copy_commands=[ImageCopy(**c) for c in image_copy_plan(ctx.image_copy.items())],
-                        secrets_migration=ctx.secrets_migration)
+                        secrets_migration=ctx.secrets_migration, secret_values=_secret_values(emitted, ctx))
+
+
+def _secret_values(emitted: list[dict[str, Any]], ctx: WorkloadContext) -> dict[str, list[tuple[Any, ...]]]:
+    """``WorkloadPlan.secret_values``: every v1 Secret's value fields, plus the plain values
+    :mod:`translators.secrets.plain` found (it runs last in the chain, so on the emitted form)."""
+    out = dict(ctx.secret_values)
+    for o in emitted:
+        if is_secret_manifest(o):
+            out[object_key(o)] = [(f,) for f in secret_value_fields(o)]
+    return out

@@ -3,7 +3,10 @@
 Each object becomes its own resource with its exact type token
 (``kubernetes:<group>/<version>:<Kind>``, core group written ``core/v1``), so every
 field is kept and ``pulumi preview`` lists each object. Namespaces and CRDs are
-created first; Secrets carry their ``data``/``stringData`` as Pulumi secrets.
+created first; Secrets carry their ``data``/``stringData`` (and any other value field) as Pulumi secrets, and
+secret-looking values in plain fields (``translators.secrets.plain``: env, args, ConfigMap data,
+annotations) are wrapped with ``pulumi.Output.secret`` one by one, so neither shows plain in the state, a preview
+or the offline plan.
 Placeholders that translators leave for values known only after ``pulumi up``
 (``${IDENTITY_CLIENT_ID:<identity>}``, ``${AZURE_TENANT_ID}``, subscription ids) are filled from outputs.
 Objects wait for what the first ``pulumi up`` needs before them (cluster admin grant, image copies, Key Vault
@@ -12,6 +15,7 @@ cluster extension).
 """
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 from collections.abc import Mapping, Sequence
@@ -19,7 +23,7 @@ from collections.abc import Mapping, Sequence
 import pulumi
 import pulumi_kubernetes as k8s
 
-from translators.plan import OperatorPlan, Placeholder
+from translators.plan import OperatorPlan, Placeholder, object_key
 
 #: The placeholders this layer fills (identity client ids, tenant, subscription).
 PLACEHOLDER = Placeholder.FILLED_BY_STACK
@@ -97,6 +101,8 @@ class Workloads(pulumi.ComponentResource):
         group_dependencies: API group → resource its objects wait for (an AKS cluster extension).
         prerequisites: resources every object waits for (cluster admin grant, image imports, Key Vault secrets):
             the Kubernetes provider depends on them, and every object uses the provider.
+        secret_values: object key → paths of the values deployed as Pulumi secrets (``WorkloadPlan.secret_values``:
+            a Secret's value fields, secret-looking plain values): never plain in state, previews or the offline plan.
         batch_size: register the objects in batches of this many, each batch once the previous batch's last
             object is registered (its URN is known). The same resources either way; the offline plan uses it
             because under mocks a registration completes at once, so batches bound how many registrations are
@@ -108,7 +114,8 @@ class Workloads(pulumi.ComponentResource):
                  placeholders: Mapping[str, pulumi.Input[str]], opts: pulumi.ResourceOptions | None = None,
                  batch_size: int | None = None, operators: Sequence[OperatorPlan] = (),
                  group_dependencies: Mapping[str, pulumi.Resource] | None = None,
-                 prerequisites: Sequence[pulumi.Resource] = ()) -> None:
+                 prerequisites: Sequence[pulumi.Resource] = (),
+                 secret_values: Mapping[str, Sequence[tuple[Any, ...]]] | None = None) -> None:
         super().__init__("eks-to-aks:index:Workloads", name, None, opts)
         self.provider = k8s.Provider("aks", kubeconfig=kubeconfig, enable_server_side_apply=True,
                                      opts=pulumi.ResourceOptions(parent=self, depends_on=list(prerequisites)))
@@ -117,10 +124,11 @@ class Workloads(pulumi.ComponentResource):
         self._operators = {g: op for op in operators for g in op.groups}  # installed at their first object
         self.resources: list[KubernetesObject] = []
         self._placeholders = placeholders
+        self._secret_values = secret_values or {}
         self._namespaces: dict[str, pulumi.Resource] = {}
         self._crds: dict[tuple[str, str], pulumi.Resource] = {}
-        # one ResourceOptions per distinct (secret, dependencies): Resource copies the options it is given
-        self._options: dict[tuple[int, ...], pulumi.ResourceOptions] = {}
+        # one ResourceOptions per distinct (secret fields, dependencies): Resource copies the options it is given
+        self._options: dict[tuple[Any, ...], pulumi.ResourceOptions] = {}
         self._add_batch(objects, 0, batch_size if batch_size and batch_size > 0 else max(1, len(objects)))
         self.register_outputs({"objects": len(objects)})
 
@@ -146,22 +154,21 @@ class Workloads(pulumi.ComponentResource):
 
     def _add(self, manifest: dict[str, Any]) -> KubernetesObject:
         kind, api = manifest.get("kind"), str(manifest.get("apiVersion", ""))
-        secret = kind == "Secret" and api == "v1"
         props: Mapping[str, pulumi.Input[Any]] = manifest
         if _may_hold_placeholders(manifest):
             props = {k: fill_placeholders(v, self._placeholders) for k, v in manifest.items()}
-        if secret:  # never plain in state, previews or the offline plan
-            props = {k: pulumi.Output.secret(v) if k in ("data", "stringData") else v for k, v in props.items()}
+        paths = self._secret_values.get(object_key(manifest)) if self._secret_values else None
+        props, fields = with_secret_values(props, list(paths or ()))
         group = api.rsplit("/", 1)[0] if "/" in api else ""
         if group in self._operators and group not in self.groups:
             self._install(self._operators[group])
         deps = _dependencies(manifest, self._namespaces, self._crds, self.groups)
-        key = (secret, *map(id, deps))
+        key = (tuple(fields), *map(id, deps))
         opts = self._options.get(key)
         if opts is None:
             opts = self._options[key] = pulumi.ResourceOptions(
                 parent=self, provider=self.provider, depends_on=deps,
-                additional_secret_outputs=["data", "stringData"] if secret else None)
+                additional_secret_outputs=list(fields) or None)
         res = KubernetesObject(logical_name(manifest), props, type_token(manifest), opts)
         if kind == "Namespace" and api == "v1":
             self._namespaces[str((manifest.get("metadata") or {}).get("name"))] = res
@@ -171,6 +178,34 @@ class Workloads(pulumi.ComponentResource):
         else:
             self.resources.append(res)
         return res
+
+
+def with_secret_values(props: Mapping[str, pulumi.Input[Any]],
+                       paths: list[tuple[Any, ...]]) -> tuple[Mapping[str, pulumi.Input[Any]], list[str]]:
+    """``(props with the value at each path wrapped in pulumi.Output.secret, top-level fields touched)``.
+
+    A one-element path (``("data",)``) makes the whole field secret. ``props`` is not changed: each touched
+    top-level field is copied. A field that is already an Output (its placeholders were filled) is made secret as
+    a whole.
+    """
+    if not paths:
+        return props, []
+    out = dict(props)
+    fields = sorted({str(p[0]) for p in paths if p and p[0] in out})
+    for top in fields:
+        value = out[top]
+        inner = [p[1:] for p in paths if p[0] == top]
+        if isinstance(value, pulumi.Output) or any(not p for p in inner):
+            out[top] = pulumi.Output.secret(value)
+            continue
+        plain: Any = copy.deepcopy(value)  # JSON-like data of the plan (no Output: checked above)
+        out[top] = plain
+        for path in inner:
+            holder = plain
+            for part in path[:-1]:
+                holder = holder[part]
+            holder[path[-1]] = pulumi.Output.secret(holder[path[-1]])
+    return out, fields
 
 
 BUILTIN_GROUP_SUFFIXES = (".k8s.io",)

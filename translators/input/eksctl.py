@@ -275,7 +275,8 @@ def validate(doc: SourceDoc) -> None:
     """Validate a ClusterConfig document against eksctl's schema.
 
     Raises:
-        InputErrors: one entry per schema violation, in document order.
+        InputErrors: one entry per schema violation, in document order; for a schema-valid document, one per
+            violation of eksctl's value rules (:mod:`translators.input.eksctl_values`).
     """
     validator = jsonschema.Draft7Validator(_schema())
     errors = []
@@ -287,6 +288,10 @@ def validate(doc: SourceDoc) -> None:
         if d is not None:
             path, msg = d
             errors.append(InputError(doc.file, doc.line_of(*path), field_path(path), msg))
+    if not errors:  # eksctl's own value rules (names, volume sizes, IOPS ranges) on a schema-valid document
+        from translators.input.eksctl_values import value_errors
+
+        errors = value_errors(doc)
     if errors:
         errors.sort(key=lambda e: (e.line or 0, e.field))
         raise InputErrors(errors)

@@ -3,7 +3,8 @@
 Files are named ``NNN-<kind>-<namespace>-<name>.yaml`` in the order they are applied
 (Namespaces and CRDs first). Kubernetes ``Secret`` values are never written: keys are
 kept with empty values and the annotation ``eks-to-aks.io/values-redacted: "true"``;
-move the values to Key Vault (see the findings) or create the Secrets out of band.
+move the values to Key Vault (see the findings) or create the Secrets out of band. Secret-looking values in
+plain fields (:mod:`translators.secrets.plain`) are emptied the same way.
 """
 from __future__ import annotations
 
@@ -23,11 +24,13 @@ REDACTED = "eks-to-aks.io/values-redacted"
 
 
 def redact_secret(manifest: dict[str, Any]) -> dict[str, Any]:
-    """A copy of a ``v1/Secret`` with every ``data``/``stringData`` value emptied (keys kept)."""
+    """A copy of a ``v1/Secret`` with every ``data``/``stringData`` value emptied (keys kept); any other field
+    holding values (``binaryData``, see :func:`translators.secrets.translate.secret_value_fields`) emptied too."""
+    from translators.secrets.translate import secret_value_fields
+
     out = copy.deepcopy(manifest)
-    for key in ("data", "stringData"):
-        if isinstance(out.get(key), dict):
-            out[key] = {k: "" for k in out[key]}
+    for key in secret_value_fields(out):
+        out[key] = {k: "" for k in out[key]} if isinstance(out[key], dict) else ""
     md = out.setdefault("metadata", {})
     md.setdefault("annotations", {})[REDACTED] = "true"
     return out
@@ -95,6 +98,7 @@ def translation_files(plan: AksPlan, stack_outputs: dict[str, str] | None = None
     Secret values to supply and the placeholders left (:mod:`translators.reports.gitops`).
     """
     from translators.reports.gitops import fill_placeholders, gitops_findings, render_section, skipped_pull_secret
+    from translators.secrets.plain import redacted
 
     objects = plan.workloads.objects if plan.workloads else []
     files: dict[str, str] = {}
@@ -108,6 +112,7 @@ def translation_files(plan: AksPlan, stack_outputs: dict[str, str] | None = None
             continue
         if manifest.get("kind") == "Secret" and manifest.get("apiVersion") == "v1":
             manifest = redact_secret(manifest)
+        manifest = redacted(manifest)  # secret-looking values in plain fields (env, args, ConfigMaps, annotations)
         if stack_outputs:
             manifest = fill_placeholders(manifest, stack_outputs)
         n += 1

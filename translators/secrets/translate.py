@@ -41,6 +41,15 @@ CLUSTER_REQUEST = "keyVaultSecretsProvider"  # the AKS azure-keyvault-secrets-pr
 _QUIET_PARAMS = ("objects", "region", "usePodIdentity")
 
 
+SECRET_FIELDS = ("apiVersion", "kind", "metadata", "type", "immutable")  # every other field of a Secret is a value
+
+
+def secret_value_fields(manifest: dict[str, Any]) -> list[str]:
+    """Top-level fields of a v1 Secret that hold values: ``data``, ``stringData`` and any field that is not a
+    Secret field (``binaryData``, typos): all are deployed as Pulumi secrets and emptied in ``--out``."""
+    return [str(k) for k in manifest if k not in SECRET_FIELDS]
+
+
 def is_secret_manifest(manifest: dict[str, Any]) -> bool:
     """A core ``v1`` Secret: the Pulumi layer must wrap its ``data``/``stringData`` as Pulumi secrets."""
     return manifest.get("kind") == "Secret" and manifest.get("apiVersion") == "v1"
@@ -260,6 +269,11 @@ def translate_secret(obj: K8sObject, ctx: WorkloadContext) -> Translation | None
         for k, v in (block.items() if isinstance(block, dict) else []):
             values[str(k)] = _decoded(v, b64)
     findings = Findings()
+    odd = [k for k in secret_value_fields(obj.obj) if k not in ("data", "stringData")]
+    if odd:
+        verb = "is not a Secret field" if len(odd) == 1 else "are not Secret fields"
+        add_finding(findings, "SEC-020", f"{obj.ref()}: {', '.join(odd)} {verb}; the values are treated as secret",
+                    obj, odd[0])
     keys = sorted(values)
     add_finding(findings, "SEC-009", f"{obj.ref()} (keys: {', '.join(keys) or 'none'}): values are in the manifests; "
                 f"move them to Key Vault {ctx.key_vault_name}" + ("; its last-applied-configuration annotation (a "
