@@ -265,7 +265,7 @@ def _addons(cfg: ClusterConfig, plan: ClusterPlan, findings: Findings) -> None:
         findings.add("CLU-009", f"add-on {name} -> {row['aks_feature']}", cfg.doc, ("addons", i))
         if addon.get("serviceAccountRoleARN") or addon.get("attachPolicyARNs") or addon.get("wellKnownPolicies"):
             findings.add("CLU-016", f"add-on {name} has IAM permissions; the AKS feature uses its own managed "
-                                    "identity", cfg.doc, ("addons", i), severity="low")
+                                    "identity", cfg.doc, ("addons", i), severity="info")
     cfg.mark("addonsConfig")
 
 

@@ -115,6 +115,33 @@ class ClusterPlan:
 
 
 @dataclass
+class WorkloadVerdict:
+    """Would one translated workload run on the planned cluster (``translators.checks.deployability``)?
+
+    Attributes:
+        kind, namespace, name: the emitted object (namespace ``None`` for cluster-scoped kinds).
+        file, line: where its input manifest was read (``""``/``None`` for objects the plan created).
+        verdict: ``runs``, ``runs-after-steps`` or ``cannot-run``.
+        reasons: why it cannot run (empty unless ``cannot-run``).
+        steps: ``"RULE-ID (severity): message"`` of the findings to act on first, on it or on what it references.
+    """
+
+    kind: str
+    namespace: str | None
+    name: str
+    file: str
+    line: int | None
+    verdict: str
+    reasons: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The verdict in the JSON report's shape."""
+        return {"kind": self.kind, "namespace": self.namespace, "name": self.name, "file": self.file,
+                "line": self.line, "verdict": self.verdict, "reasons": list(self.reasons), "steps": list(self.steps)}
+
+
+@dataclass
 class AksPlan:
     """The whole landing zone plus the findings of the translation.
 
@@ -131,6 +158,8 @@ class AksPlan:
     log_analytics_name: str
     findings: list[Finding] = field(default_factory=list)
     workloads: Any = None  # translators.workloads.WorkloadPlan when manifests were given
+    #: per-workload deployability verdicts (translators.checks.deployability), emitted order
+    verdicts: list[WorkloadVerdict] = field(default_factory=list)
 
     @property
     def system_pools(self) -> list[NodePoolPlan]:

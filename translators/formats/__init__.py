@@ -31,7 +31,7 @@ TOOL_NAME = "eks-to-aks"
 EFFORTS = ("low", "medium", "high")
 #: The areas a catalogue rule may belong to (the seed's sections, plus ``cluster``).
 AREAS = ("identity", "storage", "secrets", "ingress", "networking", "observability", "registry", "backup",
-         "compute", "service mesh", "database", "ci/cd", "cluster")
+         "compute", "service mesh", "database", "ci/cd", "cluster", "scheduling")
 FORMATS = ("markdown", "sarif", "konveyor", "json")
 
 
