@@ -143,7 +143,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     inputs = [plan.source_file, *(args.manifests if args.manifests is not None else
                                   ([_display(DEFAULT_MANIFESTS)] if args.cluster_config is None else []))]
     fmt = "markdown" if args.format == "md" else args.format
-    text = render(ReportInput(findings=plan.findings, counts=counts, inputs=inputs, base_dir=str(Path.cwd())), fmt)
+    text = render(ReportInput(findings=plan.findings, counts=counts, inputs=inputs, base_dir=str(Path.cwd()),
+                              verdicts=plan.verdicts), fmt)
     if fmt == "markdown":
         from .output import migration_artefacts
 

@@ -61,6 +61,8 @@ class ReportInput:
     tool_version: str = "0.1.0"
     base_dir: str = ""
     information_uri: str = ""
+    #: per-workload deployability verdicts (``translators.plan.WorkloadVerdict``); empty: no verdict table
+    verdicts: list[Any] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------------
