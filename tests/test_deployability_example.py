@@ -9,10 +9,10 @@ Reading the example (examples/cluster.yaml + examples/manifests):
   SSD v2: cannot run, same reason.
 * ``catalog-db`` selects ``pool: general`` (zones 1-3) with ebs-io2 → Premium SSD v2: fits; its Secret's values
   must move to Key Vault first.
-* ``invoice-renderer`` (``kubernetes.io/os: windows``, ``pool: windows``) and ``storefront`` (no selector, only a
-  ConfigMap) run as translated.
-* the others run after listed steps: the application must use its workload identity (IDN-001), Secrets/ConfigMaps
-  name AWS services, or a claim's AWS volume was dropped (STO-016).
+* ``storefront`` (no selector, only a ConfigMap) runs as translated; ``invoice-renderer`` (``kubernetes.io/os:
+  windows``, ``pool: windows``) fits the Windows pool but still reads AWS settings (APP-003: AWS_REGION).
+* the others run after listed steps: the application must use its workload identity (IDN-001), its env,
+  Secrets or ConfigMaps name AWS services (APP-*, SEC-*), or a claim's AWS volume was dropped (STO-016).
 * ``fluent-bit`` and ``cluster-autoscaler`` are replaced by AKS features (dropped): no verdict.
 """
 from __future__ import annotations
@@ -23,16 +23,17 @@ from translators.formats import ReportInput, render
 from translators.formats.jsonreport import report_schema
 
 EXPECTED = {
-    ("Deployment", "shop", "catalog-api"): ("runs-after-steps", {"IDN-001", "SEC-009", "STO-016"}),
-    ("Deployment", "shop", "orders-api"): ("runs-after-steps", {"APP-002", "APP-004", "APP-005", "SEC-009", "SEC-012"}),
-    ("Deployment", "shop-payments", "payments-api"): ("runs-after-steps", {"IDN-001"}),
-    ("Deployment", "shop", "search-indexer"): ("runs-after-steps", {"IDN-001"}),
-    ("Deployment", "shop", "recommendations"): ("cannot-run", {"SCH-006", "STO-016"}),
-    ("Deployment", "shop", "invoice-renderer"): ("runs", set()),
-    ("CronJob", "shop-jobs", "order-archiver"): ("runs-after-steps", {"IDN-001"}),
+    ("Deployment", "shop", "catalog-api"): ("runs-after-steps", {"IDN-001", "APP-003", "APP-004", "SEC-009", "STO-016"}),
+    ("Deployment", "shop", "orders-api"): ("runs-after-steps", {"APP-002", "APP-003", "APP-004", "APP-005", "SEC-009",
+                                                                "SEC-012"}),
+    ("Deployment", "shop-payments", "payments-api"): ("runs-after-steps", {"IDN-001", "APP-003"}),
+    ("Deployment", "shop", "search-indexer"): ("runs-after-steps", {"IDN-001", "APP-003", "APP-004"}),
+    ("Deployment", "shop", "recommendations"): ("cannot-run", {"SCH-006", "STO-016", "APP-003"}),
+    ("Deployment", "shop", "invoice-renderer"): ("runs-after-steps", {"APP-003"}),
+    ("CronJob", "shop-jobs", "order-archiver"): ("runs-after-steps", {"IDN-001", "APP-003", "APP-004"}),
     ("StatefulSet", "shop", "catalog-db"): ("runs-after-steps", {"SEC-009"}),
     ("StatefulSet", "shop", "search"): ("cannot-run", {"SCH-006"}),
-    ("Deployment", "kube-system", "external-dns"): ("runs-after-steps", {"IDN-001"}),
+    ("Deployment", "kube-system", "external-dns"): ("runs-after-steps", {"IDN-001", "ADD-014", "ADD-015"}),
     ("Deployment", "shop", "storefront"): ("runs", set()),
 }
 
@@ -59,7 +60,7 @@ def test_reports_start_with_the_verdict_table(example_plan):
                     verdicts=example_plan.verdicts)
     md = render(r, "markdown")
     assert md.index("## Workloads") < md.index("## Quick reference")
-    assert "2 run, 7 run after the listed steps, 2 cannot run on the planned cluster." in md
+    assert "1 run, 8 run after the listed steps, 2 cannot run on the planned cluster." in md
     assert "| Deployment/shop/recommendations | **cannot run** | zonal disk on non-zoned pool (gpureco) |" in md
     doc = json.loads(render(r, "json"))
     import jsonschema

@@ -112,7 +112,7 @@ def aws_node_labels() -> dict[str, dict[str, str]]:
 ANY = None  # a label whose value the pool leaves open (NAP picks it)
 
 
-@dataclass
+@dataclass(eq=False)
 class Pool:
     """A place pods can run: an AKS agent pool or a NAP ``NodePool``.
 
@@ -337,13 +337,30 @@ def _gpus(view: PodView) -> bool:
     return False
 
 
-def fit(view: PodView, pool: Pool, tolerations: list[Any] | None = None) -> str | None:
-    """``None`` when the pod can run on ``pool``, else the first reason it cannot (short text)."""
-    tols = tolerations if tolerations is not None else (view.get("tolerations") or [])
-    terms = _requirements(view)
+@dataclass(frozen=True)
+class Needs:
+    """What a pod asks of a node: OR-ed requirement terms, tolerations, GPUs. ``key`` identifies equal needs
+    (pods of one chart share them: the fit of each is computed once per check)."""
+
+    terms: tuple
+    tolerations: tuple
+    gpu: bool
+    key: str
+
+
+def needs(view: PodView, tolerations: list[Any] | None = None) -> Needs:
+    """The :class:`Needs` of ``view`` (``tolerations`` replaces the pod's own when given)."""
+    terms = tuple(tuple((k, op, tuple(v)) for k, op, v in t) for t in _requirements(view))
+    tols = tuple(tolerations if tolerations is not None else (view.get("tolerations") or []))
+    gpu = _gpus(view)
+    return Needs(terms, tols, gpu, repr((terms, tols, gpu)))
+
+
+def fit_needs(n: Needs, pool: Pool) -> str | None:
+    """``None`` when pods with needs ``n`` can run on ``pool``, else the first reason they cannot (short text)."""
     bad = None
-    for term in terms:
-        miss = next(((k, op, v) for k, op, v in term if not _req_ok(pool, k, op, v)), None)
+    for term in n.terms:
+        miss = next(((k, op, v) for k, op, v in term if not _req_ok(pool, k, op, list(v))), None)
         if miss is None:
             bad = None
             break
@@ -353,12 +370,17 @@ def fit(view: PodView, pool: Pool, tolerations: list[Any] | None = None) -> str 
     if bad:
         return bad
     for taint in pool.taints:
-        if taint[2] in ("NoSchedule", "NoExecute") and not _tolerated(taint, tols):
+        if taint[2] in ("NoSchedule", "NoExecute") and not _tolerated(taint, list(n.tolerations)):
             k, v, e = taint
             return f"taint {k}{'=' + v if v else ''}:{e} not tolerated"
-    if _gpus(view) and not pool.gpu:
+    if n.gpu and not pool.gpu:
         return "no GPUs"
     return None
+
+
+def fit(view: PodView, pool: Pool, tolerations: list[Any] | None = None) -> str | None:
+    """``None`` when the pod can run on ``pool``, else the first reason it cannot (short text)."""
+    return fit_needs(needs(view, tolerations), pool)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -459,9 +481,8 @@ def check_deployability(plan: AksPlan) -> DeployabilityResult:
             origin[id(o)] = r
     ctx = getattr(wl, "context", None)
     identities = getattr(ctx, "service_account_identities", {}) or {}
-    findings_by_loc: dict[tuple[str, int | None], list[Finding]] = {}
-    for f in plan.findings + list(wl.findings):
-        findings_by_loc.setdefault((f.file, f.line), []).append(f)
+    by_ref = _ref_findings(wl)
+    cache: dict[str, list[Pool]] = {}
     by_file: dict[str, list[Finding]] = {}
     for f in plan.findings + list(wl.findings):
         by_file.setdefault(f.file, []).append(f)
@@ -475,10 +496,7 @@ def check_deployability(plan: AksPlan) -> DeployabilityResult:
         ref = f"{kind}/{ns + '/' if ns else ''}{name}"
         found: list[Finding] = []
 
-        def add(rule: str, msg: str, severity: str | None = None) -> Finding:
-            f = finding(rule, f"{ref}: {msg}", file, line, severity)
-            found.append(f)
-            return f
+        add = _adder(found, ref, file, line)
 
         if ns and not estate.has("Namespace", "", ns) and ns not in reported_ns:
             reported_ns.add(ns)
@@ -496,18 +514,29 @@ def check_deployability(plan: AksPlan) -> DeployabilityResult:
         for view in views:
             where = "" if len(views) == 1 else f" ({'.'.join(map(str, view.path))})"
             new_obj = _check_view(new_obj, view, pools, plan, estate, identities, ns or "default", add, cannot, refs,
-                                  where)
+                                  where, cache)
         if new_obj is not obj:
             wl.objects[i] = new_obj
             if r is not None:
                 r.objects[:] = [new_obj if x is obj else x for x in r.objects]
             res.edited += 1
         res.findings += found
-        steps = _steps(found, findings_by_loc.get((file, line), []) if r is not None else [], refs, estate, r, wl)
+        own = [f for f in r.findings] if r is not None else []
+        steps = _steps(found, own, refs + [("PersistentVolumeClaim", c) for v in views for c in _claims(new_obj, v)],
+                       ns or "default", by_ref)
         verdict = "cannot-run" if cannot else ("runs-after-steps" if steps else "runs")
         res.verdicts.append(WorkloadVerdict(kind=kind, namespace=ns or None, name=name, file=file, line=line,
                                             verdict=verdict, reasons=cannot, steps=steps))
     return res
+
+
+def _adder(found: list[Finding], ref: str, file: str, line: int | None) -> Any:
+    """``add(rule, message, severity=None)``: append a finding about object ``ref`` to ``found``."""
+    def add(rule: str, msg: str, severity: str | None = None) -> Finding:
+        f = finding(rule, f"{ref}: {msg}", file, line, severity)
+        found.append(f)
+        return f
+    return add
 
 
 def _check_object_refs(obj: dict[str, Any], kind: str, ns: str, estate: _Estate, add: Any, known: str) -> None:
@@ -580,7 +609,7 @@ def _claims(obj: dict[str, Any], view: PodView) -> list[str]:
 
 def _check_view(obj: dict[str, Any], view: PodView, pools: list[Pool], plan: AksPlan, estate: _Estate,
                 identities: dict, ns: str, add: Any, cannot: list[str], refs: list[tuple[str, str]],
-                where: str) -> dict[str, Any]:
+                where: str, cache: dict[str, list[Pool]]) -> dict[str, Any]:
     # 1. AWS-only node labels → AKS labels (copy-on-write on the view's spec)
     obj, view = _rewrite_labels(obj, view, plan, add, where)
     # 2. references
@@ -598,20 +627,26 @@ def _check_view(obj: dict[str, Any], view: PodView, pools: list[Pool], plan: Aks
                                                                      else ""), severity)
             if severity == "high":
                 cannot.append(f"{kind} {name} missing")
-    # 3. scheduling
-    fitting = [p for p in pools if fit(view, p) is None]
-    has_selector = any(_requirements(view)[0]) or len(_requirements(view)) > 1
-    for p in pools:
-        if not p.spot or p in fitting or not has_selector:
-            continue
+    # 3. scheduling (fits memoised by needs: the pods of one chart ask the same)
+    need = needs(view)
+    fitting = cache.get(need.key)
+    if fitting is None:
+        fitting = cache[need.key] = [p for p in pools if fit_needs(need, p) is None]
+    has_selector = any(need.terms[0]) or len(need.terms) > 1
+    if has_selector and len(fitting) < len(pools):
         tols = list(view.get("tolerations") or [])
-        if fit(view, p, tols + [SPOT_TOLERATION]) is None and len(fitting) < len(pools):
+        memo = cache.get("spot " + need.key)
+        if memo is None:
+            with_spot = needs(view, tols + [SPOT_TOLERATION])
+            memo = cache["spot " + need.key] = [p for p in pools if p.spot and not any(p is f for f in fitting)
+                                                and fit_needs(with_spot, p) is None][:1]
+        spot = memo[0] if memo else None
+        if spot is not None:
             obj, view = _edit_view(obj, view, "tolerations", tols + [SPOT_TOLERATION])
-            fitting.append(p)
-            add("SCH-004", f"selects Spot pool {p.name}; added toleration {SPOT_LABEL}=spot:NoSchedule{where}")
-            break
+            fitting = [*fitting, spot]
+            add("SCH-004", f"selects Spot pool {spot.name}; added toleration {SPOT_LABEL}=spot:NoSchedule{where}")
     if not fitting:
-        why = "; ".join(f"{p.name}: {fit(view, p)}" for p in pools)
+        why = "; ".join(f"{p.name}: {fit_needs(need, p)}" for p in pools)
         add("SCH-001", f"no planned pool fits{where}: {why}")
         cannot.append(f"no pool fits ({why})")
     # 4. storage topology
@@ -749,21 +784,34 @@ def _map_label(row: dict[str, str], key: str, value: str, plan: AksPlan) -> tupl
     return None
 
 
-def _steps(found: list[Finding], own: list[Finding], refs: list[tuple[str, str]], estate: _Estate, r: Any,
-           wl: Any) -> list[str]:
-    """What a human must do before the workload runs: non-info findings on it, on the objects it references, and
-    this check's own (rule id + message, de-duplicated, in severity order)."""
+def _ref_findings(wl: Any) -> dict[tuple[str, str, str], list[Finding]]:
+    """``(kind, namespace, name)`` → the high/medium findings of the input object it was emitted for; a
+    PersistentVolume's are also filed under the claim it is bound to (``claimRef``)."""
+    out: dict[tuple[str, str, str], list[Finding]] = {}
+    for res in wl.results:
+        serious = [f for f in res.findings if f.severity in ("high", "medium")]
+        if not serious:
+            continue
+        for o in res.objects:
+            md = o.get("metadata") if isinstance(o.get("metadata"), dict) else {}
+            ns = str(md.get("namespace") or "default")
+            out.setdefault((str(o.get("kind")), ns, str(md.get("name"))), []).extend(serious)
+            claim = _pv_claim(o) if o.get("kind") == "PersistentVolume" else None
+            if claim:
+                ref = (o.get("spec") or {}).get("claimRef") or {}
+                out.setdefault(("PersistentVolumeClaim", str(ref.get("namespace") or "default"), claim),
+                               []).extend(serious)
+    return out
+
+
+def _steps(found: list[Finding], own: list[Finding], refs: list[tuple[str, str]], ns: str,
+           by_ref: dict[tuple[str, str, str], list[Finding]]) -> list[str]:
+    """What a human must do before the workload runs: non-info findings on it, high/medium ones on the objects it
+    references (``by_ref``, see :func:`_ref_findings`) and this check's own (rule id + message, de-duplicated, in
+    severity order)."""
     out = [f for f in found + own if f.severity != "info"]
-    if refs:
-        wanted = {(k, n) for k, n in refs}
-        for res in wl.results:
-            if res is r or not res.findings:
-                continue
-            for o in res.objects:
-                k, n = o.get("kind"), (o.get("metadata") or {}).get("name")
-                if (k, n) in wanted or (k == "PersistentVolume" and ("PersistentVolumeClaim", _pv_claim(o)) in wanted):
-                    out += [f for f in res.findings if f.severity in ("high", "medium")]
-                    break
+    for kind, name in dict.fromkeys(refs):
+        out += by_ref.get((kind, ns, name), ())
     seen: set[tuple[str, str]] = set()
     steps = []
     for f in sorted(out, key=lambda f: f.sort_key()):
