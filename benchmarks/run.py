@@ -24,7 +24,8 @@ Usage::
     python benchmarks/run.py --sizes 1000 10000            # table to stdout and benchmarks/results.md
     python benchmarks/run.py --sizes 1000 --profile plan   # also cProfile the plan at N=1000
 
-Targets: translate ≤ 1.5× parse (the deployability check, timed inside translate, ≤ 20% of it); plan ≤ 1.3× bare registration; 10× input → ≤ 11× time;
+Targets: translate ≤ 1.5× parse (the deployability check, timed inside translate, ≤ 20% of it);
+plan ≤ 1.3× bare registration; 10× input → ≤ 11× time;
 ≤ 300 MB at 10,000 objects.
 """
 from __future__ import annotations
