@@ -508,6 +508,8 @@ def check_deployability(plan: AksPlan) -> DeployabilityResult:
         if not views:
             res.findings += found
             continue
+        if not views[0].core:
+            _aws_settings(obj, add)
         new_obj = obj
         cannot: list[str] = []
         refs: list[tuple[str, str]] = []
@@ -528,6 +530,61 @@ def check_deployability(plan: AksPlan) -> DeployabilityResult:
         res.verdicts.append(WorkloadVerdict(kind=kind, namespace=ns or None, name=name, file=file, line=line,
                                             verdict=verdict, reasons=cannot, steps=steps))
     return res
+
+
+#: Argo Events EventSource keys of AWS sources (https://argoproj.github.io/argo-events/APIs/).
+AWS_EVENT_KEYS = {"sqs": "Amazon SQS event source", "sns": "Amazon SNS event source"}
+
+
+def _strings(node: Any, path: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
+    """``(path, key, value)`` of every string leaf under ``node`` (``key``: the nearest mapping key, or an env
+    entry's ``name``)."""
+    if isinstance(node, dict):
+        if isinstance(node.get("name"), str) and "value" in node and isinstance(node["value"], str):
+            yield path, node["name"], node["value"]
+            return
+        for k, v in node.items():
+            if isinstance(v, str):
+                yield path + (k,), str(k), v
+            else:
+                yield from _strings(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _strings(v, path + (i,))
+
+
+def _aws_settings(obj: dict[str, Any], add: Any) -> None:
+    """The AWS settings a Deployment's env would be reported for (``translators.appconfig``: SDK variables, AWS
+    endpoints, ``s3a://`` URIs, credentials providers), anywhere in a custom resource's ``spec`` (Spark
+    ``sparkConf``/``hadoopConf``, Flink ``flinkConfiguration``, env of its pod specs), plus AWS event sources."""
+    from translators.appconfig import match_name, non_aws_endpoint, scan_value
+
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        return
+    leaves = list(_strings(spec, ("spec",)))
+    endpoint = non_aws_endpoint([(k, v) for _, k, v in leaves])
+    seen: set[tuple[str, str]] = set()
+    for path, key, value in leaves:
+        where = ".".join(map(str, path))
+        named = match_name(key)
+        if named and endpoint and named.rule == "APP-001":
+            add("SCH-011", f"{where} ({key}): keys for the non-AWS endpoint {endpoint}; keep them")
+            continue
+        if named and not (endpoint and named.rule == "APP-004"):
+            if (named.rule, key) not in seen:
+                seen.add((named.rule, key))
+                add(named.rule, f"{where} ({key}): {named.aws}; use {named.azure}")
+            if named.rule == "APP-001":
+                continue  # a credential: its value is never read
+        for p, hit in scan_value(value):
+            if (p.rule, hit) not in seen:
+                seen.add((p.rule, hit))
+                add(p.rule, f"{where} names {p.aws} ({hit}); use {p.azure}")
+    if obj.get("kind") == "EventSource":
+        for k, what in AWS_EVENT_KEYS.items():
+            if isinstance(spec.get(k), dict) and spec[k]:
+                add("APP-004", f"spec.{k}: {what}; use the Azure Service Bus or Event Hubs event source")
 
 
 def _adder(found: list[Finding], ref: str, file: str, line: int | None) -> Any:
