@@ -27,7 +27,7 @@ Node labels that eksctl set through bootstrap commands (``--node-labels``) are m
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 from collections.abc import Iterator
@@ -887,10 +887,30 @@ def apply_deployability(plan: AksPlan, findings: Findings) -> DeployabilityResul
     """Run :func:`check_deployability` and record it on the plan (``plan.verdicts``) and in ``findings``."""
     res = check_deployability(plan)
     plan.verdicts = res.verdicts
+    _replaced_roles_are_info(plan, findings)
     findings += res.findings
     if plan.workloads is not None:
         plan.workloads.findings = list(plan.workloads.findings) + res.findings
     return res
+
+
+_ROLE = re.compile(r"^IAM role (\S+): ")
+
+
+def _replaced_roles_are_info(plan: AksPlan, findings: Findings) -> None:
+    """IDN-013 (a role's policies are not in the input) about a role whose ServiceAccounts all belong to components
+    AKS replaces (dropped by the add-on translation: cluster autoscaler, EBS CSI, load balancer controller...)
+    becomes info: no identity is planned for it, so its policies do not matter."""
+    wl = plan.workloads
+    if wl is None or wl.identities is None:
+        return
+    planned = {i.source for i in wl.identities.identities}
+    for items in (findings, wl.findings):
+        for i, f in enumerate(items):
+            m = _ROLE.match(f.message) if f.rule_id == "IDN-013" and f.severity != "info" else None
+            if m and m.group(1) not in planned:
+                items[i] = replace(f, severity="info", message=f"{f.message} (its ServiceAccounts belong to a component "
+                                                               "AKS replaces: no identity is planned)")
 
 
 def move_bootstrap_labels(cfg: Any, pools: list[NodePoolPlan], findings: Findings) -> None:
