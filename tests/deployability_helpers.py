@@ -20,12 +20,14 @@ managedNodeGroups:
 """
 
 
-def plan_of(tmp_path: Path, manifests: str, groups: str = ""):
-    """Translate ``manifests`` (YAML, dedented) on a cluster with a zoned ``general`` pool plus ``groups``
-    (eksctl managedNodeGroups items, indented by 2)."""
-    (tmp_path / "cluster.yaml").write_text(CLUSTER.format(groups=textwrap.dedent(groups).rstrip()
-                                                          .replace("\n", "\n  ").join(["  ", ""]) if groups else ""),
-                                           encoding="utf-8")
+def plan_of(tmp_path: Path, manifests: str, groups: str = "", zoned: bool = True):
+    """Translate ``manifests`` (YAML, dedented) on a cluster with a ``general`` pool (in zones 1 and 2 unless
+    ``zoned`` is false) plus ``groups`` (eksctl managedNodeGroups items, indented by 2)."""
+    text = CLUSTER.format(groups=textwrap.dedent(groups).rstrip().replace("\n", "\n  ").join(["  ", ""])
+                          if groups else "")
+    if not zoned:
+        text = text.replace('    availabilityZones: ["us-east-1a", "us-east-1b"]\n', "")
+    (tmp_path / "cluster.yaml").write_text(text, encoding="utf-8")
     m = tmp_path / "m.yaml"
     m.write_text(textwrap.dedent(manifests), encoding="utf-8")
     return translate_estate(tmp_path / "cluster.yaml", TranslateOptions(), [str(m)])

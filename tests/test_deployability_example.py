@@ -2,11 +2,12 @@
 
 Reading the example (examples/cluster.yaml + examples/manifests):
 
-* ``recommendations`` selects ``pool: gpu`` (the gpu-reco group, no availabilityZones: a pool without zones) and
-  mounts ``reco-models`` / ``reco-feature-cache`` of class ebs-gp3, which becomes Premium SSD v2 (zonal): the
-  disks cannot attach, so it cannot run until the pool gets zones.
+* ``recommendations`` selects ``pool: gpu`` (the gpu-reco group lists no availabilityZones, so eksctl spread it over
+  the cluster's zones) and mounts ``reco-models`` / ``reco-feature-cache`` of class ebs-gp3, which becomes Premium
+  SSD v2 (zonal, attaches only to zonal VMs): the check plans the gpureco pool in zones 1-3 (SCH-012); the model
+  volume's data must still be migrated (STO-016) and AWS_REGION removed (APP-003): runs after steps.
 * ``search`` (StatefulSet) selects ``pool: legacy`` (legacy-mixed, no zones) with claims of ebs-gp3-fast → Premium
-  SSD v2: cannot run, same reason.
+  SSD v2: its pool gets zones the same way, then it runs.
 * ``catalog-db`` selects ``pool: general`` (zones 1-3) with ebs-io2 → Premium SSD v2: fits; its Secret's values
   must move to Key Vault first.
 * ``storefront`` (no selector, only a ConfigMap) runs as translated; ``invoice-renderer`` (``kubernetes.io/os:
@@ -28,11 +29,11 @@ EXPECTED = {
                                                                 "SEC-012"}),
     ("Deployment", "shop-payments", "payments-api"): ("runs-after-steps", {"IDN-001", "APP-003"}),
     ("Deployment", "shop", "search-indexer"): ("runs-after-steps", {"IDN-001", "APP-003", "APP-004"}),
-    ("Deployment", "shop", "recommendations"): ("cannot-run", {"SCH-006", "STO-016", "APP-003"}),
+    ("Deployment", "shop", "recommendations"): ("runs-after-steps", {"STO-016", "APP-003"}),
     ("Deployment", "shop", "invoice-renderer"): ("runs-after-steps", {"APP-003"}),
     ("CronJob", "shop-jobs", "order-archiver"): ("runs-after-steps", {"IDN-001", "APP-003", "APP-004"}),
     ("StatefulSet", "shop", "catalog-db"): ("runs-after-steps", {"SEC-009"}),
-    ("StatefulSet", "shop", "search"): ("cannot-run", {"SCH-006"}),
+    ("StatefulSet", "shop", "search"): ("runs", set()),
     ("Deployment", "kube-system", "external-dns"): ("runs-after-steps", {"IDN-001", "ADD-014", "ADD-015"}),
     ("Deployment", "shop", "storefront"): ("runs", set()),
 }
@@ -44,15 +45,17 @@ def test_every_example_workload_has_its_reviewed_verdict(example_plan):
     assert got == EXPECTED
 
 
-def test_example_cannot_run_reasons_name_the_pool(example_plan):
-    reasons = {v.name: v.reasons for v in example_plan.verdicts if v.reasons}
-    assert reasons == {"recommendations": ["zonal disk on non-zoned pool (gpureco)"],
-                       "search": ["zonal disk on non-zoned pool (legacymixed)"]}
+def test_example_pools_of_zonal_disk_workloads_get_zones(example_plan):
+    zones = {p.name: p.availability_zones for p in example_plan.node_pools}
+    assert zones["gpureco"] == zones["legacymixed"] == zones["general"] == ["1", "2", "3"]
+    assert zones["batchspot"] == zones["armsearch"] == zones["window"] == []  # no zonal disk needs them
+    assert not any(v.reasons for v in example_plan.verdicts)
 
 
 def test_example_has_no_scheduling_or_reference_misses(example_plan):
     rules = {f.rule_id for f in example_plan.findings if f.rule_id.startswith("SCH-")}
-    assert rules == {"SCH-006"}
+    assert rules == {"SCH-012"}
+    assert len([f for f in example_plan.findings if f.rule_id == "SCH-012"]) == 2
 
 
 def test_reports_start_with_the_verdict_table(example_plan):
@@ -60,8 +63,8 @@ def test_reports_start_with_the_verdict_table(example_plan):
                     verdicts=example_plan.verdicts)
     md = render(r, "markdown")
     assert md.index("## Workloads") < md.index("## Quick reference")
-    assert "1 run, 8 run after the listed steps, 2 cannot run on the planned cluster." in md
-    assert "| Deployment/shop/recommendations | **cannot run** | zonal disk on non-zoned pool (gpureco) |" in md
+    assert "2 run, 9 run after the listed steps, 0 cannot run on the planned cluster." in md
+    assert "| Deployment/shop/recommendations | runs after the listed steps | STO-016, APP-003 |" in md
     doc = json.loads(render(r, "json"))
     import jsonschema
 

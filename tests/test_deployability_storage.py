@@ -31,12 +31,22 @@ def test_zonal_disk_on_a_zoned_pool_runs(tmp_path):
     assert sch(plan, "SCH-006") == [] and sch(plan, "SCH-009") == []
 
 
-def test_zonal_disk_on_a_pool_without_zones_cannot_run(tmp_path):
+def test_zonal_disk_on_a_pool_without_zones_in_a_zoned_cluster_gets_the_pool_zoned(tmp_path):
     plan = plan_of(tmp_path, CLASS_AND_CLAIM + deployment("w", f"nodeSelector: {{pool: regional}}\n{VOLUME}"),
                    REGIONAL)
+    regional = next(p for p in plan.node_pools if p.name == "regional")
+    assert regional.availability_zones == ["1", "2"]
+    assert [f.severity for f in plan.findings if f.rule_id == "SCH-012"] == ["low"]
+    assert verdict(plan, "w").verdict == "runs" and sch(plan, "SCH-006") == []
+
+
+def test_zonal_disk_without_any_zoned_pool_cannot_run(tmp_path):
+    plan = plan_of(tmp_path, CLASS_AND_CLAIM + deployment("w", f"nodeSelector: {{pool: regional}}\n{VOLUME}"),
+                   REGIONAL, zoned=False)
     v = verdict(plan, "w")
     assert v.verdict == "cannot-run" and v.reasons == ["zonal disk on non-zoned pool (regional)"]
     assert [f.severity for f in plan.findings if f.rule_id == "SCH-006"] == ["high"]
+    assert sch(plan, "SCH-012") == []
 
 
 def test_zonal_disk_on_mixed_pools_is_medium(tmp_path):
@@ -64,7 +74,7 @@ def test_statefulset_claim_templates_count(tmp_path):
     """
     import textwrap
 
-    plan = plan_of(tmp_path, CLASS_AND_CLAIM + textwrap.dedent(sts), REGIONAL)
+    plan = plan_of(tmp_path, CLASS_AND_CLAIM + textwrap.dedent(sts), REGIONAL, zoned=False)
     assert verdict(plan, "db").verdict == "cannot-run"
     assert "pgdata" in sch(plan, "SCH-006")[0]
     assert not [m for m in sch(plan, "SCH-005") if "pgdata" in m]  # the template makes the claim

@@ -394,6 +394,8 @@ class DeployabilityResult:
     verdicts: list[WorkloadVerdict] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     edited: int = 0
+    #: names of pools without zones that pods using zonal disks can only run on (SCH-006)
+    needs_zones: set[str] = field(default_factory=set)
 
 
 class _Estate:
@@ -516,7 +518,7 @@ def check_deployability(plan: AksPlan) -> DeployabilityResult:
         for view in views:
             where = "" if len(views) == 1 else f" ({'.'.join(map(str, view.path))})"
             new_obj = _check_view(new_obj, view, pools, plan, estate, identities, ns or "default", add, cannot, refs,
-                                  where, cache)
+                                  where, cache, res.needs_zones)
         if new_obj is not obj:
             wl.objects[i] = new_obj
             if r is not None:
@@ -666,7 +668,7 @@ def _claims(obj: dict[str, Any], view: PodView) -> list[str]:
 
 def _check_view(obj: dict[str, Any], view: PodView, pools: list[Pool], plan: AksPlan, estate: _Estate,
                 identities: dict, ns: str, add: Any, cannot: list[str], refs: list[tuple[str, str]],
-                where: str, cache: dict[str, list[Pool]]) -> dict[str, Any]:
+                where: str, cache: dict[str, list[Pool]], needs_zones: set[str]) -> dict[str, Any]:
     # 1. AWS-only node labels → AKS labels (copy-on-write on the view's spec)
     obj, view = _rewrite_labels(obj, view, plan, add, where)
     # 2. references
@@ -714,6 +716,7 @@ def _check_view(obj: dict[str, Any], view: PodView, pools: list[Pool], plan: Aks
             add("SCH-006", f"claims {', '.join(zonal)} use zonal disks but the pods fit only pools without zones "
                            f"({', '.join(p.name for p in fitting)}){where}")
             cannot.append(f"zonal disk on non-zoned pool ({', '.join(p.name for p in fitting)})")
+            needs_zones.update(p.name for p in fitting if not p.nap)
         elif len(zoned) < len(fitting):
             add("SCH-009", f"claims {', '.join(zonal)} use zonal disks; pods may land on pools without zones "
                            f"({', '.join(p.name for p in fitting if not p.zoned)}){where}")
@@ -884,8 +887,29 @@ def _pv_claim(pv: dict[str, Any]) -> str | None:
 
 
 def apply_deployability(plan: AksPlan, findings: Findings) -> DeployabilityResult:
-    """Run :func:`check_deployability` and record it on the plan (``plan.verdicts``) and in ``findings``."""
+    """Run :func:`check_deployability` and record it on the plan (``plan.verdicts``) and in ``findings``.
+
+    When pods using zonal disks fit only pools without zones (SCH-006) and the cluster has zoned pools, those
+    pools get the cluster's zones (SCH-012) and the check runs again.
+    """
+    wl = plan.workloads
+    kept = (list(wl.objects), [list(r.objects) for r in wl.results]) if wl is not None else None
     res = check_deployability(plan)
+    zones = sorted({z for p in plan.node_pools for z in p.availability_zones})
+    if res.needs_zones and zones and kept is not None:
+        # act on SCH-006: eksctl spreads a group without availabilityZones over the cluster's zones, so the
+        # faithful AKS pool is zonal too; the check then runs again on the unedited objects (edits are copies)
+        for p in plan.node_pools:
+            if p.name in res.needs_zones and not p.availability_zones:
+                p.availability_zones = list(zones)
+                if p.os_type == "Linux" and "enableUltraSSD" in wl.cluster_requests:
+                    p.enable_ultra_ssd = True
+                findings.add("SCH-012", f"pool {p.name} ({p.source}): availability zones {', '.join(zones)} "
+                                        "planned because its pods use zonal disks (Premium SSD v2 / Ultra)")
+        wl.objects[:] = kept[0]
+        for r, objs in zip(wl.results, kept[1]):
+            r.objects[:] = objs
+        res = check_deployability(plan)
     plan.verdicts = res.verdicts
     _replaced_roles_are_info(plan, findings)
     findings += res.findings
