@@ -132,18 +132,21 @@ _AWS_HOST = re.compile(r"(^|\.)amazonaws\.com(\.cn)?$", re.I)
 
 
 def non_aws_endpoint(entries: list[tuple[str, Any]]) -> str | None:
-    """The first endpoint setting (``AWS_ENDPOINT_URL``, ``S3_ENDPOINT``, ``MINIO_*``... by name) whose value points
-    at a host that is not AWS (a cluster-local Service such as MinIO, or another provider's S3-compatible API), or
-    ``None``. ``entries`` are ``(name, value)``; credentials next to such a setting are that service's keys."""
+    """The host of the first endpoint setting (``AWS_ENDPOINT_URL``, ``S3_ENDPOINT``, ``MINIO_*``... by name) whose
+    value points at a host that is not AWS (a cluster-local Service such as MinIO, or another provider's
+    S3-compatible API), or ``None``. ``entries`` are ``(name, value)``; credentials next to such a setting are that service's keys."""
     from urllib.parse import urlsplit
 
     for name, value in entries:
         if not isinstance(value, str) or not value.strip() or not _ENDPOINT_NAME.fullmatch(name):
             continue
         text = value.strip()
-        host = urlsplit(text if "//" in text else "//" + text).hostname or ""
+        try:
+            host = urlsplit(text if "//" in text else "//" + text).hostname or ""
+        except ValueError:  # not a URL
+            continue
         if host and not _AWS_HOST.search(host):
-            return text
+            return host  # only the host: a URL may carry user:password
     return None
 
 

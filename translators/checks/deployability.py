@@ -894,6 +894,7 @@ def apply_deployability(plan: AksPlan, findings: Findings) -> DeployabilityResul
     """
     wl = plan.workloads
     kept = (list(wl.objects), [list(r.objects) for r in wl.results]) if wl is not None else None
+    _keys_for_non_aws_endpoints(plan, findings)
     res = check_deployability(plan)
     zones = sorted({z for p in plan.node_pools for z in p.availability_zones})
     if res.needs_zones and zones and kept is not None:
@@ -916,6 +917,42 @@ def apply_deployability(plan: AksPlan, findings: Findings) -> DeployabilityResul
     if plan.workloads is not None:
         plan.workloads.findings = list(plan.workloads.findings) + res.findings
     return res
+
+
+def _keys_for_non_aws_endpoints(plan: AksPlan, findings: Findings) -> None:
+    """SEC-011 (a Secret holds AWS credentials: delete them) about a Secret whose only users are pods whose env
+    points the AWS SDK at a non-AWS endpoint (MinIO in the cluster, another S3-compatible store) becomes SCH-011
+    (info: those are that service's keys, keep them)."""
+    from translators.appconfig import non_aws_endpoint
+
+    wl = plan.workloads
+    if wl is None or not any(f.rule_id == "SEC-011" for f in wl.findings):
+        return
+    uses: dict[tuple[str, str], set[str | None]] = {}
+    for obj in wl.objects:
+        views = pod_views(obj)
+        ns = str((obj.get("metadata") or {}).get("namespace") or "default")
+        for view in views:
+            env = [(str(e.get("name")), e.get("value")) for c in view.containers() for e in c.get("env") or []
+                   if isinstance(e, dict)]
+            host = non_aws_endpoint(env)
+            for kind, name, _ in _view_refs(view):
+                if kind == "Secret":
+                    uses.setdefault((ns, name), set()).add(host)
+    minio = {f"Secret/{ns}/{name} ": hosts for (ns, name), hosts in uses.items() if None not in hosts}
+    if not minio:
+        return
+    lists = [findings, wl.findings] + [r.findings for r in wl.results if r.findings]
+    for items in lists:
+        for i, f in enumerate(items):
+            if f.rule_id != "SEC-011":
+                continue
+            prefix = next((p for p in minio if f.message.startswith(p)), None)
+            if prefix is not None:
+                keys = f.message[len(prefix):].removeprefix("keys ").split(" hold ")[0]
+                items[i] = finding("SCH-011", f"{prefix}keys {keys}: keys for the non-AWS endpoint "
+                                              f"{', '.join(sorted(h for h in minio[prefix] if h))} used by its pods; "
+                                              "keep them", f.file, f.line)
 
 
 _ROLE = re.compile(r"^IAM role (\S+): ")
