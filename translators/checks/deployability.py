@@ -54,6 +54,7 @@ BUILTIN_INGRESS_CLASSES = frozenset({"webapprouting.kubernetes.azure.com", "azur
 #: AWS label prefixes no AKS node carries.
 AWS_LABEL_PREFIXES = ("eks.amazonaws.com/", "karpenter.k8s.aws/", "alpha.eksctl.io/", "k8s.amazonaws.com/",
                       "vpc.amazonaws.com/")
+MAX_REASONS = 4  # pools whose misfit an SCH-001 message explains
 VERDICTS = ("runs", "runs-after-steps", "cannot-run")
 _NODE_LABELS = re.compile(r"--node-labels[= ]+[\"']?([^\s\"']+)")
 
@@ -705,7 +706,8 @@ def _check_view(obj: dict[str, Any], view: PodView, pools: list[Pool], plan: Aks
             fitting = [*fitting, spot]
             add("SCH-004", f"selects Spot pool {spot.name}; added toleration {SPOT_LABEL}=spot:NoSchedule{where}")
     if not fitting:
-        why = "; ".join(f"{p.name}: {fit_needs(need, p)}" for p in pools)
+        why = "; ".join(f"{p.name}: {fit_needs(need, p)}" for p in pools[:MAX_REASONS]) + (
+            f"; {len(pools) - MAX_REASONS} more pools" if len(pools) > MAX_REASONS else "")
         add("SCH-001", f"no planned pool fits{where}: {why}")
         cannot.append(f"no pool fits ({why})")
     # 4. storage topology
