@@ -212,3 +212,21 @@ def test_disabled_feature_makes_no_finding(tmp_path):
     (tmp_path / "c.yaml").write_text(cfg, encoding="utf-8")
     plan = translate_estate(tmp_path / "c.yaml")
     assert not [f for f in plan.findings if "autoAllocateIPv6" in f.message]
+
+
+def test_bootstrap_labels_with_reserved_prefixes_are_not_moved(tmp_path):
+    group = """
+    - name: br
+      instanceType: m5.large
+      amiFamily: Bottlerocket
+      bottlerocket:
+        settings:
+          kubernetes:
+            node-labels: {team: search, node-role.kubernetes.io/search: ""}
+    """
+    plan = plan_of(tmp_path, deployment("w", "nodeSelector: {team: search}"), group)
+    pool = next(p for p in plan.node_pools if p.name == "br")
+    assert pool.labels.get("team") == "search" and "node-role.kubernetes.io/search" not in pool.labels
+    (msg,) = sch(plan, "SCH-008")
+    assert "not moved (reserved prefix, AKS sets its own): node-role.kubernetes.io/search" in msg
+    assert verdict(plan, "w").verdict == "runs"

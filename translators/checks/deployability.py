@@ -977,8 +977,10 @@ def _replaced_roles_are_info(plan: AksPlan, findings: Findings) -> None:
 
 
 def move_bootstrap_labels(cfg: Any, pools: list[NodePoolPlan], findings: Findings) -> None:
-    """Labels set with kubelet ``--node-labels`` in a node group's ``preBootstrapCommands``,
-    ``overrideBootstrapCommand`` or ``kubeletExtraConfig`` move onto its AKS pool's labels (SCH-008).
+    """Labels set with kubelet ``--node-labels`` in a node group's ``preBootstrapCommands`` or
+    ``overrideBootstrapCommand`` (the kubelet extra args of the bootstrap script, or nodeadm's kubelet flags), or in
+    ``bottlerocket.settings.kubernetes.node-labels``, move onto its AKS pool's labels (SCH-008); reserved keys
+    (``kubernetes.azure.com/``, ``*.kubernetes.io/``, ``*.k8s.io/``) are reported, not moved.
 
     Pool and group are matched through :attr:`NodePoolPlan.source` (``managedNodeGroups[0] (name)``). Labels the
     group already sets in ``labels`` win.
@@ -998,15 +1000,30 @@ def move_bootstrap_labels(cfg: Any, pools: list[NodePoolPlan], findings: Finding
                 texts.append((("preBootstrapCommands", j), str(c)))
             if g.get("overrideBootstrapCommand"):
                 texts.append((("overrideBootstrapCommand",), str(g["overrideBootstrapCommand"])))
+            found: list[tuple[tuple, dict[str, str]]] = []
             for path, text in texts:
                 for m in _NODE_LABELS.finditer(text):
-                    moved = {}
-                    for pair in m.group(1).split(","):
-                        k, sep, v = pair.partition("=")
-                        if sep and k and k not in pool.labels:
-                            moved[k] = v
-                    if moved:
-                        pool.labels.update(moved)
-                        findings.add("SCH-008", f"{kind}[{i}] ({g.get('name')}): --node-labels "
-                                                f"{','.join(f'{k}={v}' for k, v in moved.items())} -> pool {pool.name} "
-                                                "nodeLabels", cfg.doc, (kind, i, *path))
+                    found.append((path, dict(pair.partition("=")[::2] for pair in m.group(1).split(",") if "=" in pair)))
+            br = _get(g, ("bottlerocket", "settings", "kubernetes", "node-labels"))
+            if isinstance(br, dict):
+                cfg.mark(kind, i, "bottlerocket", "settings", "kubernetes", "node-labels")
+                found.append((("bottlerocket", "settings", "kubernetes", "node-labels"),
+                              {str(k): str(v) for k, v in br.items()}))
+            for path, labels in found:
+                moved = {k: v for k, v in labels.items() if k and k not in pool.labels and not _reserved(k)}
+                reserved = sorted(k for k in labels if _reserved(k))
+                if moved or reserved:
+                    pool.labels.update(moved)
+                    findings.add("SCH-008", f"{kind}[{i}] ({g.get('name')}): node labels "
+                                            f"{','.join(f'{k}={v}' for k, v in moved.items()) or 'none'} -> pool "
+                                            f"{pool.name} nodeLabels" + (f"; not moved (reserved prefix, AKS sets "
+                                                                         f"its own): {', '.join(reserved)}"
+                                                                         if reserved else ""),
+                                 cfg.doc, (kind, i, *path))
+
+
+def _reserved(key: str) -> bool:
+    """Label keys AKS node pools cannot carry: the ``kubernetes.azure.com/`` prefix and the Kubernetes
+    ``*.kubernetes.io/`` / ``*.k8s.io/`` domains (https://learn.microsoft.com/azure/aks/use-labels)."""
+    domain = key.split("/", 1)[0] if "/" in key else ""
+    return domain == "kubernetes.azure.com" or domain.endswith(("kubernetes.io", "k8s.io"))
