@@ -94,3 +94,17 @@ def test_claim_storage_class_and_ingress_class(tmp_path):
     assert ("medium", "Ingress/default/web: IngressClass traefik is not defined (no controller serves the Ingress)") \
         in _findings(plan)
     assert sch(plan, "SCH-001") == []
+
+
+def test_an_object_of_unexpected_shape_is_an_input_error_naming_it(tmp_path):
+    import pytest
+
+    from translators.checks.deployability import check_deployability
+    from translators.errors import InputError
+
+    plan = plan_of(tmp_path, deployment("w", "dnsPolicy: ClusterFirst"))
+    plan.workloads.objects.append({"apiVersion": "apps/v1", "kind": "StatefulSet",
+                                   "metadata": {"name": "bad", "namespace": "default"},
+                                   "spec": {"template": {"spec": {}}, "volumeClaimTemplates": [{"metadata": "x"}]}})
+    with pytest.raises(InputError, match="StatefulSet/default/bad: a field has a type or shape"):
+        check_deployability(plan)

@@ -32,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 from collections.abc import Iterator
 
+from translators.errors import InputError
 from translators.findings import Finding, Findings, finding
 from translators.plan import AksPlan, NodePoolPlan, WorkloadVerdict
 from translators.refdata import read_table
@@ -55,6 +56,7 @@ BUILTIN_INGRESS_CLASSES = frozenset({"webapprouting.kubernetes.azure.com", "azur
 AWS_LABEL_PREFIXES = ("eks.amazonaws.com/", "karpenter.k8s.aws/", "alpha.eksctl.io/", "k8s.amazonaws.com/",
                       "vpc.amazonaws.com/")
 MAX_REASONS = 4  # pools whose misfit an SCH-001 message explains
+SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)  # as translators.workloads
 VERDICTS = ("runs", "runs-after-steps", "cannot-run")
 _NODE_LABELS = re.compile(r"--node-labels[= ]+[\"']?([^\s\"']+)")
 
@@ -497,42 +499,54 @@ def check_deployability(plan: AksPlan) -> DeployabilityResult:
         ns = str(md.get("namespace") or "")
         kind, name = str(obj.get("kind", "")), str(md.get("name", ""))
         ref = f"{kind}/{ns + '/' if ns else ''}{name}"
-        found: list[Finding] = []
-
-        add = _adder(found, ref, file, line)
-
-        if ns and not estate.has("Namespace", "", ns) and ns not in reported_ns:
-            reported_ns.add(ns)
-            add("SCH-005", f"namespace {ns} is not defined (objects in it cannot be created)")
-        known = " ".join(f.message for f in by_file.get(file, ()) if ref in f.message) \
-            if kind == "PersistentVolumeClaim" else ""
-        _check_object_refs(obj, kind, ns, estate, add, known)
-        views = pod_views(obj)
-        if not views:
-            res.findings += found
-            continue
-        if not views[0].core:
-            _aws_settings(obj, add)
-        new_obj = obj
-        cannot: list[str] = []
-        refs: list[tuple[str, str]] = []
-        for view in views:
-            where = "" if len(views) == 1 else f" ({'.'.join(map(str, view.path))})"
-            new_obj = _check_view(new_obj, view, pools, plan, estate, identities, ns or "default", add, cannot, refs,
-                                  where, cache, res.needs_zones)
-        if new_obj is not obj:
-            wl.objects[i] = new_obj
-            if r is not None:
-                r.objects[:] = [new_obj if x is obj else x for x in r.objects]
-            res.edited += 1
-        res.findings += found
-        own = [f for f in r.findings] if r is not None else []
-        steps = _steps(found, own, refs + [("PersistentVolumeClaim", c) for v in views for c in _claims(new_obj, v)],
-                       ns or "default", by_ref)
-        verdict = "cannot-run" if cannot else ("runs-after-steps" if steps else "runs")
-        res.verdicts.append(WorkloadVerdict(kind=kind, namespace=ns or None, name=name, file=file, line=line,
-                                            verdict=verdict, reasons=cannot, steps=steps))
+        try:
+            _check_object(plan, wl, i, obj, r, file, line, ns, kind, name, ref, pools, estate, identities, by_ref,
+                          by_file, cache, reported_ns, res)
+        except SHAPE_ERRORS as exc:  # manifests are not schema-validated: name the object, never a traceback
+            raise InputError(file, line, "", f"{ref}: a field has a type or shape the deployability check cannot "
+                             f"read; check the object against the {obj.get('apiVersion')} {kind} schema") from exc
     return res
+
+
+def _check_object(plan: AksPlan, wl: Any, i: int, obj: dict[str, Any], r: Any, file: str, line: int | None,
+                  ns: str, kind: str, name: str, ref: str, pools: list[Pool], estate: _Estate, identities: dict,
+                  by_ref: dict, by_file: dict, cache: dict, reported_ns: set[str], res: DeployabilityResult) -> None:
+    """One emitted object of :func:`check_deployability` (object ``i`` of ``wl.objects``, emitted for result
+    ``r``): its findings, edits and verdict go into ``res``."""
+    found: list[Finding] = []
+    add = _adder(found, ref, file, line)
+
+    if ns and not estate.has("Namespace", "", ns) and ns not in reported_ns:
+        reported_ns.add(ns)
+        add("SCH-005", f"namespace {ns} is not defined (objects in it cannot be created)")
+    known = " ".join(f.message for f in by_file.get(file, ()) if ref in f.message) \
+        if kind == "PersistentVolumeClaim" else ""
+    _check_object_refs(obj, kind, ns, estate, add, known)
+    views = pod_views(obj)
+    if not views:
+        res.findings += found
+        return
+    if not views[0].core:
+        _aws_settings(obj, add)
+    new_obj = obj
+    cannot: list[str] = []
+    refs: list[tuple[str, str]] = []
+    for view in views:
+        where = "" if len(views) == 1 else f" ({'.'.join(map(str, view.path))})"
+        new_obj = _check_view(new_obj, view, pools, plan, estate, identities, ns or "default", add, cannot, refs,
+                              where, cache, res.needs_zones)
+    if new_obj is not obj:
+        wl.objects[i] = new_obj
+        if r is not None:
+            r.objects[:] = [new_obj if x is obj else x for x in r.objects]
+        res.edited += 1
+    res.findings += found
+    own = [f for f in r.findings] if r is not None else []
+    steps = _steps(found, own, refs + [("PersistentVolumeClaim", c) for v in views for c in _claims(new_obj, v)],
+                   ns or "default", by_ref)
+    verdict = "cannot-run" if cannot else ("runs-after-steps" if steps else "runs")
+    res.verdicts.append(WorkloadVerdict(kind=kind, namespace=ns or None, name=name, file=file, line=line,
+                                        verdict=verdict, reasons=cannot, steps=steps))
 
 
 #: Argo Events EventSource keys of AWS sources (https://argoproj.github.io/argo-events/APIs/).
