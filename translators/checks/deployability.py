@@ -488,9 +488,10 @@ def check_deployability(plan: AksPlan) -> DeployabilityResult:
     identities = getattr(ctx, "service_account_identities", {}) or {}
     by_ref = _ref_findings(wl)
     cache: dict[str, list[Pool]] = {}
-    by_file: dict[str, list[Finding]] = {}
-    for f in plan.findings + list(wl.findings):
-        by_file.setdefault(f.file, []).append(f)
+    by_file: dict[str, list[Finding]] = {}  # findings naming a claim (``PersistentVolumeClaim/ns/name ...``)
+    for f in wl.findings:
+        if f.message.startswith("PersistentVolumeClaim/"):
+            by_file.setdefault(f.file, []).append(f)
     reported_ns: set[str] = set()
     for i, obj in enumerate(wl.objects):
         r = origin.get(id(obj))
