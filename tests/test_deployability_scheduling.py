@@ -230,3 +230,24 @@ def test_bootstrap_labels_with_reserved_prefixes_are_not_moved(tmp_path):
     (msg,) = sch(plan, "SCH-008")
     assert "not moved (reserved prefix, AKS sets its own): node-role.kubernetes.io/search" in msg
     assert verdict(plan, "w").verdict == "runs"
+
+
+def test_labels_already_in_aks_form_are_kept_and_aws_existence_terms_dropped(tmp_path):
+    pod = """
+    nodeSelector: {node.kubernetes.io/instance-type: Standard_D4s_v5}
+    affinity:
+      nodeAffinity:
+        requiredDuringSchedulingIgnoredDuringExecution:
+          nodeSelectorTerms:
+            - matchExpressions:
+                - {key: topology.kubernetes.io/zone, operator: In, values: [eastus-1]}
+                - {key: eks.amazonaws.com/capacityType, operator: Exists}
+    """
+    plan = plan_of(tmp_path, deployment("w", pod))
+    spec = _pod(plan, "w")
+    assert spec["nodeSelector"] == {"node.kubernetes.io/instance-type": "Standard_D4s_v5"}
+    exprs = spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"][
+        "nodeSelectorTerms"][0]["matchExpressions"]
+    assert exprs == [{"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["eastus-1"]}]
+    assert sch(plan, "SCH-002") == [] and len(sch(plan, "SCH-003")) == 1
+    assert plan.cluster.location == "eastus" and verdict(plan, "w").verdict == "runs-after-steps"

@@ -787,55 +787,69 @@ def _get_list_path(node: Any, path: tuple) -> Any:
 
 def _rewrite_labels(obj: dict[str, Any], view: PodView, plan: AksPlan, add: Any, where: str
                     ) -> tuple[dict[str, Any], PodView]:
+    """AWS-only node labels in the view's nodeSelector and required node affinity → their AKS label and value
+    (SCH-002) or removed (SCH-003), by ``data/node_labels_aws.csv``; values already in AKS form (written by an
+    earlier translator, e.g. the Karpenter one) are kept as they are."""
     table = aws_node_labels()
     sel = view.spec.get("nodeSelector")
     if isinstance(sel, dict) and any(k in table for k in sel):
         new_sel: dict[str, Any] = {}
         for k, v in sel.items():
             row = table.get(k)
-            if row is None:
-                new_sel[k] = v
-                continue
-            mapped = _map_label(row, k, str(v), plan)
+            mapped = (k, v) if row is None else _map_label(row, k, str(v), plan)
             if mapped is None:
                 add("SCH-003", f"nodeSelector {k}={v} removed ({row['note'] or 'no AKS equivalent'}){where}")
-            else:
-                new_sel[mapped[0]] = mapped[1]
+                continue
+            new_sel[mapped[0]] = mapped[1]
+            if mapped != (k, v):
                 add("SCH-002", f"nodeSelector {k}={v} -> {mapped[0]}={mapped[1]}{where}")
-        obj, view = _edit_view(obj, view, "nodeSelector", new_sel)
+        if new_sel != sel:
+            obj, view = _edit_view(obj, view, "nodeSelector", new_sel)
     aff = view.spec.get("affinity")
     terms = _get(aff, ("nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"))
     if isinstance(terms, list) and any(isinstance(e, dict) and e.get("key") in table for t in terms
                                        if isinstance(t, dict) for e in t.get("matchExpressions") or []):
-        new_terms = []
-        for t in terms:
-            if not isinstance(t, dict):
-                new_terms.append(t)
-                continue
-            exprs = []
-            for e in t.get("matchExpressions") or []:
-                row = table.get(e.get("key")) if isinstance(e, dict) else None
-                if row is None:
-                    exprs.append(e)
-                    continue
-                vals = [_map_label(row, e["key"], str(v), plan) for v in e.get("values") or []]
-                kept = [m for m in vals if m is not None]
-                if not kept and e.get("operator") in ("In", "NotIn"):
-                    add("SCH-003", f"node affinity on {e['key']} removed ({row['note'] or 'no AKS equivalent'}){where}")
-                    continue
-                key = kept[0][0] if kept else row["aks_label"] or e["key"]
-                exprs.append({**e, "key": key, **({"values": [m[1] for m in kept]} if kept else {})})
-                add("SCH-002", f"node affinity {e['key']} -> {key}{where}")
-            new_terms.append({**t, "matchExpressions": exprs})
-        path = ("affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")
-        obj = _set_path(obj, view.path + path, new_terms)
-        view = PodView(view.path, _get_list_path(obj, view.path), view.defaults, view.labels_path, view.core)
+        new_terms = [_rewrite_term(t, table, plan, add, where) if isinstance(t, dict) else t for t in terms]
+        if new_terms != terms:
+            path = ("affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")
+            obj = _set_path(obj, view.path + path, new_terms)
+            view = PodView(view.path, _get_list_path(obj, view.path), view.defaults, view.labels_path, view.core)
     return obj, view
 
 
+def _rewrite_term(term: dict[str, Any], table: dict[str, dict[str, str]], plan: AksPlan, add: Any, where: str
+                  ) -> dict[str, Any]:
+    """One node selector term with its AWS-only expressions rewritten or removed (see :func:`_rewrite_labels`)."""
+    exprs = []
+    for e in term.get("matchExpressions") or []:
+        row = table.get(e.get("key")) if isinstance(e, dict) else None
+        if row is None:
+            exprs.append(e)
+            continue
+        key, op = str(e["key"]), e.get("operator")
+        if op not in ("In", "NotIn"):
+            if row["action"] in ("spot", "drop"):  # "is a managed / Fargate node" has no AKS label
+                add("SCH-003", f"node affinity {key} {op} removed ({row['note'] or 'no AKS equivalent'}){where}")
+                continue
+            new = {**e, "key": row["aks_label"] or key}
+        else:
+            vals = [_map_label(row, key, str(v), plan) for v in e.get("values") or []]
+            kept = [m for m in vals if m is not None]
+            if not kept:
+                add("SCH-003", f"node affinity {key} {op} removed ({row['note'] or 'no AKS equivalent'}){where}")
+                continue
+            new = {**e, "key": kept[0][0], "values": [m[1] for m in kept]}
+        if new != e:
+            add("SCH-002", f"node affinity {key} {op} {','.join(map(str, e.get('values') or []))} -> {new['key']} "
+                           f"{','.join(map(str, new.get('values') or []))}".rstrip() + where)
+        exprs.append(new)
+    return {**term, "matchExpressions": exprs}
+
+
 def _map_label(row: dict[str, str], key: str, value: str, plan: AksPlan) -> tuple[str, str] | None:
-    """``(AKS label, value)`` for AWS node label ``key=value``, or ``None`` when it has no equivalent."""
-    action = row["action"]
+    """``(AKS label, value)`` for AWS node label ``key=value``, or ``None`` when it has no equivalent. A value
+    already in AKS form (an Azure size, ``<region>-<n>``, the region) is kept."""
+    action, location = row["action"], plan.cluster.location
     if action == "spot":
         return (SPOT_LABEL, "spot") if value.upper() == "SPOT" else None
     if action == "nodegroup":
@@ -844,6 +858,8 @@ def _map_label(row: dict[str, str], key: str, value: str, plan: AksPlan) -> tupl
                 return row["aks_label"], p.name
         return None
     if action == "instance-type":
+        if value.startswith("Standard_"):
+            return row["aks_label"], value
         from translators.vmsize import map_instance_type
 
         try:
@@ -852,12 +868,14 @@ def _map_label(row: dict[str, str], key: str, value: str, plan: AksPlan) -> tupl
             return None
         return (row["aks_label"], m.vm_size) if m.vm_size else None
     if action == "zone":
+        if value.startswith(f"{location}-") or value == "0":
+            return row["aks_label"], value
         from translators.compute import zone_number
 
         n = zone_number(value)
-        return (row["aks_label"], f"{plan.cluster.location}-{n}") if n else None
+        return (row["aks_label"], f"{location}-{n}") if n else None
     if action == "region":
-        return row["aks_label"], plan.cluster.location
+        return row["aks_label"], location
     return None
 
 
