@@ -251,3 +251,30 @@ def test_labels_already_in_aks_form_are_kept_and_aws_existence_terms_dropped(tmp
     assert exprs == [{"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["eastus-1"]}]
     assert sch(plan, "SCH-002") == [] and len(sch(plan, "SCH-003")) == 1
     assert plan.cluster.location == "eastus" and verdict(plan, "w").verdict == "runs-after-steps"
+
+
+def test_windows_pool_takes_only_pods_selecting_windows(tmp_path):
+    windows = """
+    - name: win
+      instanceType: m5.large
+      amiFamily: WindowsServer2022FullContainer
+    """
+    plan = plan_of(tmp_path, deployment("lin", "nodeSelector: {pool: general}") + deployment(
+        "any", "dnsPolicy: ClusterFirst") + deployment("win", "nodeSelector: {kubernetes.io/os: windows}"),
+        windows)
+    assert {v.name: v.verdict for v in plan.verdicts} == {"lin": "runs", "any": "runs", "win": "runs"}
+    from translators.checks.deployability import aks_pool, fit, pod_views
+
+    pools = {p.name: aks_pool(p, plan.cluster.location) for p in plan.node_pools}
+    any_view = pod_views(emitted(plan, "Deployment", "any"))[0]
+    assert fit(any_view, pools["win"]).startswith("Windows nodes")
+    assert fit(pod_views(emitted(plan, "Deployment", "win"))[0], pools["general"]) == "needs kubernetes.io/os=windows"
+
+
+def test_karpenter_capacity_type_without_nap_becomes_the_spot_label(tmp_path):
+    plan = plan_of(tmp_path, deployment("w", "nodeSelector: {karpenter.sh/capacity-type: spot}\n"
+                                             "tolerations: [{key: shop/batch, operator: Exists}]"), SPOT)
+    assert not plan.cluster.node_auto_provisioning
+    pod = _pod(plan, "w")
+    assert pod["nodeSelector"] == {"kubernetes.azure.com/scalesetpriority": "spot"}
+    assert SPOT_TOLERATION in pod["tolerations"] and verdict(plan, "w").verdict == "runs"

@@ -113,6 +113,7 @@ def aws_node_labels() -> dict[str, dict[str, str]]:
 # --------------------------------------------------------------------------------------------------
 
 ANY = None  # a label whose value the pool leaves open (NAP picks it)
+_WINDOWS = frozenset({"windows"})
 
 
 @dataclass(eq=False)
@@ -349,6 +350,7 @@ class Needs:
     tolerations: tuple
     gpu: bool
     key: str
+    selects_os: bool = False
 
 
 def needs(view: PodView, tolerations: list[Any] | None = None) -> Needs:
@@ -356,11 +358,17 @@ def needs(view: PodView, tolerations: list[Any] | None = None) -> Needs:
     terms = tuple(tuple((k, op, tuple(v)) for k, op, v in t) for t in _requirements(view))
     tols = tuple(tolerations if tolerations is not None else (view.get("tolerations") or []))
     gpu = _gpus(view)
-    return Needs(terms, tols, gpu, repr((terms, tols, gpu)))
+    selects_os = any(k in ("kubernetes.io/os", "beta.kubernetes.io/os") for t in terms for k, _, _ in t)
+    return Needs(terms, tols, gpu, repr((terms, tols, gpu)), selects_os)
 
 
 def fit_needs(n: Needs, pool: Pool) -> str | None:
-    """``None`` when pods with needs ``n`` can run on ``pool``, else the first reason they cannot (short text)."""
+    """``None`` when pods with needs ``n`` can run on ``pool``, else the first reason they cannot (short text).
+
+    A Windows pool takes only pods that select ``kubernetes.io/os`` (Linux images do not run there, and AKS does
+    not taint Windows nodes: the scheduler would place them, the containers would fail)."""
+    if pool.labels.get("kubernetes.io/os") == _WINDOWS and not n.selects_os:
+        return "Windows nodes (the pod does not select kubernetes.io/os)"
     bad = None
     for term in n.terms:
         miss = next(((k, op, v) for k, op, v in term if not _req_ok(pool, k, op, list(v))), None)
@@ -828,7 +836,10 @@ def _rewrite_term(term: dict[str, Any], table: dict[str, dict[str, str]], plan: 
             continue
         key, op = str(e["key"]), e.get("operator")
         if op not in ("In", "NotIn"):
-            if row["action"] in ("spot", "drop"):  # "is a managed / Fargate node" has no AKS label
+            if row["action"] == "spot-unless-nap" and plan.cluster.node_auto_provisioning:
+                exprs.append(e)
+                continue
+            if row["action"] in ("spot", "spot-unless-nap", "drop"):  # "is a managed / Fargate node": no AKS label
                 add("SCH-003", f"node affinity {key} {op} removed ({row['note'] or 'no AKS equivalent'}){where}")
                 continue
             new = {**e, "key": row["aks_label"] or key}
@@ -850,6 +861,10 @@ def _map_label(row: dict[str, str], key: str, value: str, plan: AksPlan) -> tupl
     """``(AKS label, value)`` for AWS node label ``key=value``, or ``None`` when it has no equivalent. A value
     already in AKS form (an Azure size, ``<region>-<n>``, the region) is kept."""
     action, location = row["action"], plan.cluster.location
+    if action == "spot-unless-nap":
+        if plan.cluster.node_auto_provisioning:
+            return key, value
+        action = "spot"
     if action == "spot":
         return (SPOT_LABEL, "spot") if value.upper() == "SPOT" else None
     if action == "nodegroup":
