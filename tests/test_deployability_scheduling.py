@@ -278,3 +278,23 @@ def test_karpenter_capacity_type_without_nap_becomes_the_spot_label(tmp_path):
     pod = _pod(plan, "w")
     assert pod["nodeSelector"] == {"kubernetes.azure.com/scalesetpriority": "spot"}
     assert SPOT_TOLERATION in pod["tolerations"] and verdict(plan, "w").verdict == "runs"
+
+
+def test_karpenter_capacity_type_kept_when_a_nap_nodepool_offers_spot(tmp_path):
+    import textwrap
+
+    nodepool = textwrap.dedent("""
+    apiVersion: karpenter.sh/v1
+    kind: NodePool
+    metadata: {name: spot}
+    spec:
+      template:
+        spec:
+          nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: x}
+          requirements: [{key: karpenter.sh/capacity-type, operator: In, values: [spot]}]
+    ---
+    """)
+    plan = plan_of(tmp_path, nodepool + deployment("w", "nodeSelector: {karpenter.sh/capacity-type: spot}"))
+    assert plan.cluster.node_auto_provisioning
+    assert _pod(plan, "w")["nodeSelector"] == {"karpenter.sh/capacity-type": "spot"}
+    assert verdict(plan, "w").verdict == "runs"

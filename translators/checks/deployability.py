@@ -694,7 +694,8 @@ def _check_view(obj: dict[str, Any], view: PodView, pools: list[Pool], plan: Aks
                 identities: dict, ns: str, add: Any, cannot: list[str], refs: list[tuple[str, str]],
                 where: str, cache: dict[str, list[Pool]], needs_zones: set[str]) -> dict[str, Any]:
     # 1. AWS-only node labels → AKS labels (copy-on-write on the view's spec)
-    obj, view = _rewrite_labels(obj, view, plan, add, where)
+    nap_spot = any(p.nap and SPOT_LABEL in p.labels for p in pools)
+    obj, view = _rewrite_labels(obj, view, plan, add, where, nap_spot)
     # 2. references
     vcts = set(_claims(obj, view)) - {str(v["persistentVolumeClaim"].get("claimName"))
                                       for v in view.spec.get("volumes") or []
@@ -793,18 +794,19 @@ def _get_list_path(node: Any, path: tuple) -> Any:
     return node
 
 
-def _rewrite_labels(obj: dict[str, Any], view: PodView, plan: AksPlan, add: Any, where: str
-                    ) -> tuple[dict[str, Any], PodView]:
+def _rewrite_labels(obj: dict[str, Any], view: PodView, plan: AksPlan, add: Any, where: str,
+                    nap_spot: bool = False) -> tuple[dict[str, Any], PodView]:
     """AWS-only node labels in the view's nodeSelector and required node affinity → their AKS label and value
     (SCH-002) or removed (SCH-003), by ``data/node_labels_aws.csv``; values already in AKS form (written by an
-    earlier translator, e.g. the Karpenter one) are kept as they are."""
+    earlier translator, e.g. the Karpenter one) are kept as they are. ``nap_spot``: a NAP NodePool offers Spot
+    capacity (``karpenter.sh/capacity-type`` then stays)."""
     table = aws_node_labels()
     sel = view.spec.get("nodeSelector")
     if isinstance(sel, dict) and any(k in table for k in sel):
         new_sel: dict[str, Any] = {}
         for k, v in sel.items():
             row = table.get(k)
-            mapped = (k, v) if row is None else _map_label(row, k, str(v), plan)
+            mapped = (k, v) if row is None else _map_label(row, k, str(v), plan, nap_spot)
             if mapped is None:
                 add("SCH-003", f"nodeSelector {k}={v} removed ({row['note'] or 'no AKS equivalent'}){where}")
                 continue
@@ -817,7 +819,8 @@ def _rewrite_labels(obj: dict[str, Any], view: PodView, plan: AksPlan, add: Any,
     terms = _get(aff, ("nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"))
     if isinstance(terms, list) and any(isinstance(e, dict) and e.get("key") in table for t in terms
                                        if isinstance(t, dict) for e in t.get("matchExpressions") or []):
-        new_terms = [_rewrite_term(t, table, plan, add, where) if isinstance(t, dict) else t for t in terms]
+        new_terms = [_rewrite_term(t, table, plan, add, where, nap_spot) if isinstance(t, dict) else t
+                     for t in terms]
         if new_terms != terms:
             path = ("affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")
             obj = _set_path(obj, view.path + path, new_terms)
@@ -825,8 +828,8 @@ def _rewrite_labels(obj: dict[str, Any], view: PodView, plan: AksPlan, add: Any,
     return obj, view
 
 
-def _rewrite_term(term: dict[str, Any], table: dict[str, dict[str, str]], plan: AksPlan, add: Any, where: str
-                  ) -> dict[str, Any]:
+def _rewrite_term(term: dict[str, Any], table: dict[str, dict[str, str]], plan: AksPlan, add: Any, where: str,
+                  nap_spot: bool) -> dict[str, Any]:
     """One node selector term with its AWS-only expressions rewritten or removed (see :func:`_rewrite_labels`)."""
     exprs = []
     for e in term.get("matchExpressions") or []:
@@ -836,7 +839,7 @@ def _rewrite_term(term: dict[str, Any], table: dict[str, dict[str, str]], plan: 
             continue
         key, op = str(e["key"]), e.get("operator")
         if op not in ("In", "NotIn"):
-            if row["action"] == "spot-unless-nap" and plan.cluster.node_auto_provisioning:
+            if row["action"] == "spot-unless-nap" and nap_spot:
                 exprs.append(e)
                 continue
             if row["action"] in ("spot", "spot-unless-nap", "drop"):  # "is a managed / Fargate node": no AKS label
@@ -844,7 +847,7 @@ def _rewrite_term(term: dict[str, Any], table: dict[str, dict[str, str]], plan: 
                 continue
             new = {**e, "key": row["aks_label"] or key}
         else:
-            vals = [_map_label(row, key, str(v), plan) for v in e.get("values") or []]
+            vals = [_map_label(row, key, str(v), plan, nap_spot) for v in e.get("values") or []]
             kept = [m for m in vals if m is not None]
             if not kept:
                 add("SCH-003", f"node affinity {key} {op} removed ({row['note'] or 'no AKS equivalent'}){where}")
@@ -857,12 +860,14 @@ def _rewrite_term(term: dict[str, Any], table: dict[str, dict[str, str]], plan: 
     return {**term, "matchExpressions": exprs}
 
 
-def _map_label(row: dict[str, str], key: str, value: str, plan: AksPlan) -> tuple[str, str] | None:
+def _map_label(row: dict[str, str], key: str, value: str, plan: AksPlan, nap_spot: bool = False
+               ) -> tuple[str, str] | None:
     """``(AKS label, value)`` for AWS node label ``key=value``, or ``None`` when it has no equivalent. A value
-    already in AKS form (an Azure size, ``<region>-<n>``, the region) is kept."""
+    already in AKS form (an Azure size, ``<region>-<n>``, the region) is kept; ``karpenter.sh/capacity-type`` is
+    kept when a NAP NodePool offers Spot (``nap_spot``)."""
     action, location = row["action"], plan.cluster.location
     if action == "spot-unless-nap":
-        if plan.cluster.node_auto_provisioning:
+        if nap_spot:
             return key, value
         action = "spot"
     if action == "spot":
