@@ -298,3 +298,22 @@ def test_karpenter_capacity_type_kept_when_a_nap_nodepool_offers_spot(tmp_path):
     assert plan.cluster.node_auto_provisioning
     assert _pod(plan, "w")["nodeSelector"] == {"karpenter.sh/capacity-type": "spot"}
     assert verdict(plan, "w").verdict == "runs"
+
+
+def test_on_demand_nap_nodepool_does_not_take_spot_pods(tmp_path):
+    import textwrap
+
+    nodepool = textwrap.dedent("""
+    apiVersion: karpenter.sh/v1
+    kind: NodePool
+    metadata: {name: od}
+    spec:
+      template:
+        spec:
+          nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: x}
+          requirements: [{key: karpenter.sh/capacity-type, operator: In, values: [on-demand]}]
+    ---
+    """)
+    plan = plan_of(tmp_path, nodepool + deployment("w", "nodeSelector: {karpenter.sh/capacity-type: spot}"))
+    assert _pod(plan, "w")["nodeSelector"] == {"kubernetes.azure.com/scalesetpriority": "spot"}
+    assert verdict(plan, "w").verdict == "cannot-run"

@@ -197,7 +197,8 @@ def nap_pool(obj: dict[str, Any], location: str) -> Pool:
 
 
 def _nap_open(key: str) -> bool:
-    return key.startswith("karpenter.azure.com/") or key.startswith("kubernetes.azure.com/")
+    """NAP node labels whose values the NodePool leaves to NAP (the Spot label only on Spot NodePools)."""
+    return key != SPOT_LABEL and key.startswith(("karpenter.azure.com/", "kubernetes.azure.com/"))
 
 
 # --------------------------------------------------------------------------------------------------
