@@ -7,11 +7,15 @@ Reading the example (examples/cluster.yaml + examples/manifests):
   SSD v2 (zonal, attaches only to zonal VMs): the check plans the gpureco pool in zones 1-3 (SCH-012); the model
   volume's data must still be migrated (STO-016) and AWS_REGION removed (APP-003): runs after steps.
 * ``search`` (StatefulSet) selects ``pool: legacy`` (legacy-mixed, no zones) with claims of ebs-gp3-fast → Premium
-  SSD v2: its pool gets zones the same way, then it runs.
+  SSD v2: its pool gets zones the same way; the group's preBootstrapCommands (vm.max_map_count for OpenSearch)
+  are not run on AKS (CMP-008), a step before it runs.
 * ``catalog-db`` selects ``pool: general`` (zones 1-3) with ebs-io2 → Premium SSD v2: fits; its Secret's values
   must move to Key Vault first.
 * ``storefront`` (no selector, only a ConfigMap) runs as translated; ``invoice-renderer`` (``kubernetes.io/os:
-  windows``, ``pool: windows``) fits the Windows pool but still reads AWS settings (APP-003: AWS_REGION).
+  windows``, ``pool: windows``) fits the Windows pool (CMP-017: Windows pool) but still reads AWS settings
+  (APP-003: AWS_REGION).
+* workloads selecting a node group inherit its medium/high findings: ``search-indexer`` the Arm64 one (CMP-005),
+  ``recommendations`` the GPU one (CMP-006).
 * the others run after listed steps: the application must use its workload identity (IDN-001), its env,
   Secrets or ConfigMaps name AWS services (APP-*, SEC-*), or a claim's AWS volume was dropped (STO-016).
 * ``fluent-bit`` and ``cluster-autoscaler`` are replaced by AKS features (dropped): no verdict.
@@ -28,12 +32,12 @@ EXPECTED = {
     ("Deployment", "shop", "orders-api"): ("runs-after-steps", {"APP-002", "APP-003", "APP-004", "APP-005", "SEC-009",
                                                                 "SEC-012"}),
     ("Deployment", "shop-payments", "payments-api"): ("runs-after-steps", {"IDN-001", "APP-003"}),
-    ("Deployment", "shop", "search-indexer"): ("runs-after-steps", {"IDN-001", "APP-003", "APP-004"}),
-    ("Deployment", "shop", "recommendations"): ("runs-after-steps", {"STO-016", "APP-003"}),
-    ("Deployment", "shop", "invoice-renderer"): ("runs-after-steps", {"APP-003"}),
+    ("Deployment", "shop", "search-indexer"): ("runs-after-steps", {"IDN-001", "APP-003", "APP-004", "CMP-005"}),
+    ("Deployment", "shop", "recommendations"): ("runs-after-steps", {"STO-016", "APP-003", "CMP-006"}),
+    ("Deployment", "shop", "invoice-renderer"): ("runs-after-steps", {"APP-003", "CMP-017"}),
     ("CronJob", "shop-jobs", "order-archiver"): ("runs-after-steps", {"IDN-001", "APP-003", "APP-004"}),
     ("StatefulSet", "shop", "catalog-db"): ("runs-after-steps", {"SEC-009"}),
-    ("StatefulSet", "shop", "search"): ("runs", set()),
+    ("StatefulSet", "shop", "search"): ("runs-after-steps", {"CMP-008"}),
     ("Deployment", "kube-system", "external-dns"): ("runs-after-steps", {"IDN-001", "ADD-014", "ADD-015"}),
     ("Deployment", "shop", "storefront"): ("runs", set()),
 }
@@ -63,8 +67,8 @@ def test_reports_start_with_the_verdict_table(example_plan):
                     verdicts=example_plan.verdicts)
     md = render(r, "markdown")
     assert md.index("## Workloads") < md.index("## Quick reference")
-    assert "2 run, 9 run after the listed steps, 0 cannot run on the planned cluster." in md
-    assert "| Deployment/shop/recommendations | runs after the listed steps | STO-016, APP-003 |" in md
+    assert "1 run, 10 run after the listed steps, 0 cannot run on the planned cluster." in md
+    assert "| Deployment/shop/recommendations | runs after the listed steps | CMP-006, STO-016, APP-003 |" in md
     doc = json.loads(render(r, "json"))
     import jsonschema
 

@@ -114,7 +114,8 @@ def test_gpu_pool_taint_must_be_tolerated(tmp_path):
 def test_arm64_selector_needs_an_arm64_pool(tmp_path):
     sel = "nodeSelector: {kubernetes.io/arch: arm64}"
     assert verdict(plan_of(tmp_path, deployment("w", sel)), "w").verdict == "cannot-run"
-    assert verdict(plan_of(tmp_path, deployment("w", sel), ARM), "w").verdict == "runs"
+    arm = verdict(plan_of(tmp_path, deployment("w", sel), ARM), "w")
+    assert arm.verdict == "runs-after-steps" and [s.split(" ")[0] for s in arm.steps] == ["CMP-005"]  # Arm64 images
 
 
 def test_system_pool_critical_addons_taint_blocks_unselective_pods(tmp_path):
@@ -201,7 +202,8 @@ def test_bootstrap_node_labels_move_onto_the_pool(tmp_path):
     pool = next(p for p in plan.node_pools if p.name == "legacy")
     assert pool.labels["role"] == "search" and pool.labels["tier"] == "data"
     assert len(sch(plan, "SCH-008")) == 1
-    assert verdict(plan, "w").verdict == "runs"
+    v = verdict(plan, "w")  # fits; the rest of the bootstrap command is not run (CMP-008, a step)
+    assert v.verdict == "runs-after-steps" and [s.split(" ")[0] for s in v.steps] == ["CMP-008"]
 
 
 def test_disabled_feature_makes_no_finding(tmp_path):
@@ -229,7 +231,8 @@ def test_bootstrap_labels_with_reserved_prefixes_are_not_moved(tmp_path):
     assert pool.labels.get("team") == "search" and "node-role.kubernetes.io/search" not in pool.labels
     (msg,) = sch(plan, "SCH-008")
     assert "not moved (reserved prefix, AKS sets its own): node-role.kubernetes.io/search" in msg
-    assert verdict(plan, "w").verdict == "runs"
+    v = verdict(plan, "w")  # fits; the other Bottlerocket settings are the group's finding (CMP-014), a step
+    assert v.verdict == "runs-after-steps" and [s.split(" ")[0] for s in v.steps] == ["CMP-014"]
 
 
 def test_labels_already_in_aks_form_are_kept_and_aws_existence_terms_dropped(tmp_path):
@@ -262,7 +265,8 @@ def test_windows_pool_takes_only_pods_selecting_windows(tmp_path):
     plan = plan_of(tmp_path, deployment("lin", "nodeSelector: {pool: general}") + deployment(
         "any", "dnsPolicy: ClusterFirst") + deployment("win", "nodeSelector: {kubernetes.io/os: windows}"),
         windows)
-    assert {v.name: v.verdict for v in plan.verdicts} == {"lin": "runs", "any": "runs", "win": "runs"}
+    assert {v.name: v.verdict for v in plan.verdicts} == {"lin": "runs", "any": "runs", "win": "runs-after-steps"}
+    assert [s.split(" ")[0] for s in verdict(plan, "win").steps] == ["CMP-017"]  # the Windows pool's finding
     from translators.checks.deployability import aks_pool, fit, pod_views
 
     pools = {p.name: aks_pool(p, plan.cluster.location) for p in plan.node_pools}

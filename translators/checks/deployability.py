@@ -464,11 +464,13 @@ class _Estate:
         return bool(row and row.zonal)
 
 
-def check_deployability(plan: AksPlan) -> DeployabilityResult:
+def check_deployability(plan: AksPlan, cluster_findings: list[Finding] | None = None) -> DeployabilityResult:
     """Check every emitted pod spec against the plan (see module docstring) and apply the edits.
 
     Args:
         plan: a translated plan; ``plan.workloads`` may be ``None`` (cluster-only run: nothing to check).
+        cluster_findings: the findings of the ClusterConfig translation (default ``plan.findings``): the medium and
+            high ones about a node group become steps of the workloads that select its pool.
 
     Returns:
         The verdicts (one per object with a pod spec, emitted order), the findings (not yet in
@@ -496,6 +498,10 @@ def check_deployability(plan: AksPlan) -> DeployabilityResult:
     ctx = getattr(wl, "context", None)
     identities = getattr(ctx, "service_account_identities", {}) or {}
     by_ref = _ref_findings(wl)
+    cf = plan.findings if cluster_findings is None else cluster_findings
+    for p in plan.node_pools:  # findings about a node group: "managedNodeGroups[0] (name): ..."
+        by_ref[("@pool", "", p.name)] = [f for f in cf if f.severity in ("high", "medium")
+                                         and f.message.startswith(p.source + ":")]
     cache: dict[str, list[Pool]] = {}
     by_file: dict[str, list[Finding]] = {}  # findings naming a claim (``PersistentVolumeClaim/ns/name ...``)
     for f in wl.findings:
@@ -730,6 +736,8 @@ def _check_view(obj: dict[str, Any], view: PodView, pools: list[Pool], plan: Aks
             obj, view = _edit_view(obj, view, "tolerations", tols + [SPOT_TOLERATION])
             fitting = [*fitting, spot]
             add("SCH-004", f"selects Spot pool {spot.name}; added toleration {SPOT_LABEL}=spot:NoSchedule{where}")
+    if has_selector and len(fitting) < len(pools):  # the workload targets these pools: their findings concern it
+        refs += [("@pool", p.name) for p in fitting if not p.nap]
     if not fitting:
         why = "; ".join(f"{p.name}: {fit_needs(need, p)}" for p in pools[:MAX_REASONS]) + (
             f"; {len(pools) - MAX_REASONS} more pools" if len(pools) > MAX_REASONS else "")
@@ -923,11 +931,12 @@ def _ref_findings(wl: Any) -> dict[tuple[str, str, str], list[Finding]]:
 def _steps(found: list[Finding], own: list[Finding], refs: list[tuple[str, str]], ns: str,
            by_ref: dict[tuple[str, str, str], list[Finding]]) -> list[str]:
     """What a human must do before the workload runs: non-info findings on it, high/medium ones on the objects it
-    references (``by_ref``, see :func:`_ref_findings`) and this check's own (rule id + message, de-duplicated, in
+    references (``by_ref``, see :func:`_ref_findings`) and on the node groups of the pools it selects
+    (``("@pool", name)`` in ``refs``), and this check's own (rule id + message, de-duplicated, in
     severity order)."""
     out = [f for f in found + own if f.severity != "info"]
     for kind, name in dict.fromkeys(refs):
-        out += by_ref.get((kind, ns, name), ())
+        out += by_ref.get((kind, "" if kind == "@pool" else ns, name), ())
     seen: set[tuple[str, str]] = set()
     steps = []
     for f in sorted(out, key=lambda f: f.sort_key()):
@@ -951,7 +960,7 @@ def apply_deployability(plan: AksPlan, findings: Findings) -> DeployabilityResul
     wl = plan.workloads
     kept = (list(wl.objects), [list(r.objects) for r in wl.results]) if wl is not None else None
     _keys_for_non_aws_endpoints(plan, findings)
-    res = check_deployability(plan)
+    res = check_deployability(plan, list(findings))
     zones = sorted({z for p in plan.node_pools for z in p.availability_zones})
     if res.needs_zones and zones and kept is not None:
         # act on SCH-006: eksctl spreads a group without availabilityZones over the cluster's zones, so the
@@ -966,7 +975,7 @@ def apply_deployability(plan: AksPlan, findings: Findings) -> DeployabilityResul
         wl.objects[:] = kept[0]
         for r, objs in zip(wl.results, kept[1]):
             r.objects[:] = objs
-        res = check_deployability(plan)
+        res = check_deployability(plan, list(findings))
     plan.verdicts = res.verdicts
     _replaced_roles_are_info(plan, findings)
     findings += res.findings
