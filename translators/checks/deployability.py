@@ -499,9 +499,12 @@ def check_deployability(plan: AksPlan, cluster_findings: list[Finding] | None = 
     identities = getattr(ctx, "service_account_identities", {}) or {}
     by_ref = _ref_findings(wl)
     cf = plan.findings if cluster_findings is None else cluster_findings
-    for p in plan.node_pools:  # findings about a node group: "managedNodeGroups[0] (name): ..."
-        by_ref[("@pool", "", p.name)] = [f for f in cf if f.severity in ("high", "medium")
-                                         and f.message.startswith(p.source + ":")]
+    by_group: dict[str, list[Finding]] = {}  # findings about a node group: "managedNodeGroups[0] (name): ..."
+    for f in cf:
+        if f.severity in ("high", "medium") and f.message.startswith(("managedNodeGroups[", "nodeGroups[")):
+            by_group.setdefault(f.message.split(": ", 1)[0], []).append(f)
+    for p in plan.node_pools:
+        by_ref[("@pool", "", p.name)] = by_group.get(p.source, [])
     cache: dict[str, list[Pool]] = {}
     by_file: dict[str, list[Finding]] = {}  # findings naming a claim (``PersistentVolumeClaim/ns/name ...``)
     for f in wl.findings:
