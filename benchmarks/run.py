@@ -124,10 +124,10 @@ def measure_translate(estate: Path) -> dict[str, Any]:
 
     check, spent = deployability.check_deployability, [0.0]
 
-    def timed_check(plan: Any) -> Any:  # the deployability check's share of translate, timed in place
+    def timed_check(*args: Any, **kwargs: Any) -> Any:  # the deployability check's share of translate, in place
         t = time.perf_counter()
         try:
-            return check(plan)
+            return check(*args, **kwargs)
         finally:
             spent[0] += time.perf_counter() - t
 
