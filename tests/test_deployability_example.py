@@ -16,6 +16,8 @@ Reading the example (examples/cluster.yaml + examples/manifests):
   (APP-003: AWS_REGION).
 * workloads selecting a node group inherit its medium/high findings: ``search-indexer`` the Arm64 one (CMP-005),
   ``recommendations`` the GPU one (CMP-006).
+* ``payments-api`` mounts SecretProviderClass ``payments-gateway``: its Key Vault secrets must be copied first
+  (SEC-001, SEC-004).
 * the others run after listed steps: the application must use its workload identity (IDN-001), its env,
   Secrets or ConfigMaps name AWS services (APP-*, SEC-*), or a claim's AWS volume was dropped (STO-016).
 * ``fluent-bit`` and ``cluster-autoscaler`` are replaced by AKS features (dropped): no verdict.
@@ -31,7 +33,7 @@ EXPECTED = {
     ("Deployment", "shop", "catalog-api"): ("runs-after-steps", {"IDN-001", "APP-003", "APP-004", "SEC-009", "STO-016"}),
     ("Deployment", "shop", "orders-api"): ("runs-after-steps", {"APP-002", "APP-003", "APP-004", "APP-005", "SEC-009",
                                                                 "SEC-012"}),
-    ("Deployment", "shop-payments", "payments-api"): ("runs-after-steps", {"IDN-001", "APP-003"}),
+    ("Deployment", "shop-payments", "payments-api"): ("runs-after-steps", {"IDN-001", "APP-003", "SEC-001", "SEC-004"}),
     ("Deployment", "shop", "search-indexer"): ("runs-after-steps", {"IDN-001", "APP-003", "APP-004", "CMP-005"}),
     ("Deployment", "shop", "recommendations"): ("runs-after-steps", {"STO-016", "APP-003", "CMP-006"}),
     ("Deployment", "shop", "invoice-renderer"): ("runs-after-steps", {"APP-003", "CMP-017"}),

@@ -108,3 +108,10 @@ def test_an_object_of_unexpected_shape_is_an_input_error_naming_it(tmp_path):
                                    "spec": {"template": {"spec": {}}, "volumeClaimTemplates": [{"metadata": "x"}]}})
     with pytest.raises(InputError, match="StatefulSet/default/bad: a field has a type or shape"):
         check_deployability(plan)
+
+
+def test_secret_provider_class_of_a_csi_volume_must_exist(tmp_path):
+    volume = ("volumes: [{name: s, csi: {driver: secrets-store.csi.k8s.io, readOnly: true, "
+              "volumeAttributes: {secretProviderClass: vault-keys}}}]")
+    plan = plan_of(tmp_path, deployment("w", volume))
+    assert verdict(plan, "w").reasons == ["SecretProviderClass vault-keys missing"]

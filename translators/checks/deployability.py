@@ -667,6 +667,11 @@ def _view_refs(view: PodView) -> Iterator[tuple[str, str, str]]:
             yield "ConfigMap", str(v["configMap"]["name"]), "high"
         if isinstance(v.get("persistentVolumeClaim"), dict) and v["persistentVolumeClaim"].get("claimName"):
             yield "PersistentVolumeClaim", str(v["persistentVolumeClaim"]["claimName"]), "high"
+        csi = v.get("csi") if isinstance(v.get("csi"), dict) else {}
+        spc = (csi.get("volumeAttributes") or {}).get("secretProviderClass") \
+            if csi.get("driver") == "secrets-store.csi.k8s.io" and isinstance(csi.get("volumeAttributes"), dict) else None
+        if spc:  # the Secrets Store CSI driver cannot mount without it: the pod stays ContainerCreating
+            yield "SecretProviderClass", str(spc), "high"
         for src in (v.get("projected") or {}).get("sources") or [] if isinstance(v.get("projected"), dict) else []:
             for key, kind in (("secret", "Secret"), ("configMap", "ConfigMap")):
                 s = src.get(key) if isinstance(src, dict) else None
