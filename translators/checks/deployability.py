@@ -410,6 +410,23 @@ class DeployabilityResult:
     needs_zones: set[str] = field(default_factory=set)
 
 
+def _provided_secrets(o: dict[str, Any]) -> list[str]:
+    """Names of the Secrets an operator object makes in its namespace: SecretProviderClass ``secretObjects``,
+    ExternalSecret ``target.name`` (default its own name), cert-manager Certificate ``secretName``, SealedSecret."""
+    kind = o.get("kind")
+    if kind not in ("SecretProviderClass", "ExternalSecret", "Certificate", "SealedSecret"):
+        return []
+    spec = o.get("spec") if isinstance(o.get("spec"), dict) else {}
+    name = str((o.get("metadata") or {}).get("name", ""))
+    if kind == "SecretProviderClass":
+        return [str(so["secretName"]) for so in spec.get("secretObjects") or []
+                if isinstance(so, dict) and so.get("secretName")]
+    if kind == "ExternalSecret":
+        target = spec.get("target") if isinstance(spec.get("target"), dict) else {}
+        return [str(target.get("name") or name)]
+    return [str(spec.get("secretName") or name)]
+
+
 class _Estate:
     """Indexes of the emitted objects: names by (kind, namespace), providers of Secrets, PVC classes."""
 
@@ -430,15 +447,8 @@ class _Estate:
                 self.classes[name] = o
                 if str((md.get("annotations") or {}).get("storageclass.kubernetes.io/is-default-class")) == "true":
                     self.default_class = name
-            elif kind == "SecretProviderClass":
-                for so in spec.get("secretObjects") or []:
-                    if isinstance(so, dict) and so.get("secretName"):
-                        self.names.setdefault(("Secret", ns), set()).add(str(so["secretName"]))
-            elif kind == "ExternalSecret":
-                target = spec.get("target") if isinstance(spec.get("target"), dict) else {}
-                self.names.setdefault(("Secret", ns), set()).add(str(target.get("name") or name))
-            elif kind in ("Certificate", "SealedSecret"):
-                self.names.setdefault(("Secret", ns), set()).add(str(spec.get("secretName") or name))
+            for secret in _provided_secrets(o):
+                self.names.setdefault(("Secret", ns), set()).add(secret)
 
     def has(self, kind: str, ns: str, name: str) -> bool:
         if kind == "Namespace":
@@ -918,7 +928,8 @@ def _map_label(row: dict[str, str], key: str, value: str, plan: AksPlan, nap_spo
 
 def _ref_findings(wl: Any) -> dict[tuple[str, str, str], list[Finding]]:
     """``(kind, namespace, name)`` → the high/medium findings of the input object it was emitted for; a
-    PersistentVolume's are also filed under the claim it is bound to (``claimRef``)."""
+    PersistentVolume's are also filed under the claim it is bound to (``claimRef``), an ExternalSecret's or
+    SecretProviderClass' under the Secrets it makes."""
     out: dict[tuple[str, str, str], list[Finding]] = {}
     for res in wl.results:
         serious = [f for f in res.findings if f.severity in ("high", "medium")]
@@ -928,6 +939,8 @@ def _ref_findings(wl: Any) -> dict[tuple[str, str, str], list[Finding]]:
             md = o.get("metadata") if isinstance(o.get("metadata"), dict) else {}
             ns = str(md.get("namespace") or "default")
             out.setdefault((str(o.get("kind")), ns, str(md.get("name"))), []).extend(serious)
+            for secret in _provided_secrets(o):  # an operator object's findings concern the Secret it makes
+                out.setdefault(("Secret", ns, secret), []).extend(serious)
             claim = _pv_claim(o) if o.get("kind") == "PersistentVolume" else None
             if claim:
                 ref = (o.get("spec") or {}).get("claimRef") or {}
