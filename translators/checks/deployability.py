@@ -440,7 +440,6 @@ class _Estate:
             md = o.get("metadata") if isinstance(o.get("metadata"), dict) else {}
             ns, name = str(md.get("namespace") or ""), str(md.get("name", ""))
             self.names.setdefault((kind, ns), set()).add(name)
-            spec = o.get("spec") if isinstance(o.get("spec"), dict) else {}
             if kind == "PersistentVolumeClaim":
                 self.pvcs[(ns or "default", name)] = o
             elif kind == "StorageClass":
