@@ -217,13 +217,16 @@ class PodView:
     core: bool  # a Kubernetes workload kind (identity.py already labels these)
 
     def get(self, key: str) -> Any:
+        """Field ``key`` of the pod spec, else the inherited default, else ``None``."""
         v = self.spec.get(key)
         return v if v is not None else self.defaults.get(key)
 
     def service_account(self) -> str:
+        """The ServiceAccount the pods run as (``serviceAccountName``, Spark's ``serviceAccount``, ``default``)."""
         return str(self.get("serviceAccountName") or self.get("serviceAccount") or "default")
 
     def containers(self) -> list[dict[str, Any]]:
+        """Init containers and containers (mappings only)."""
         return [c for key in ("initContainers", "containers") for c in (self.spec.get(key) or [])
                 if isinstance(c, dict)]
 
