@@ -42,3 +42,20 @@ managedNodeGroups:
     sev = {f.message.split(" ")[1]: f.severity for f in plan.findings if f.rule_id == "CLU-016"}
     assert sev == {"kube-system/ebs-csi-controller-sa": "info", "kube-system/aws-load-balancer-controller": "info",
                    "kube-system/cluster-autoscaler": "info", "default/app": "high"}
+
+
+def test_manifest_accounts_of_replaced_components_are_info(tmp_path):
+    accounts = ""
+    for name, role in (("aws-load-balancer-controller", "lbc"), ("ebs-csi-controller-sa", "ebs"),
+                       ("cluster-autoscaler", "ca"), ("shop-api", "shop")):
+        accounts += (f"apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {name}\n  namespace: kube-system\n"
+                     f"  annotations: {{eks.amazonaws.com/role-arn: 'arn:aws:iam::123456789012:role/{role}'}}\n---\n")
+    (tmp_path / "sa.yaml").write_text(accounts, encoding="utf-8")
+    plan = translate_estate(None, None, [str(tmp_path / "sa.yaml")])
+    idn1 = {f.message.split(":")[0]: f.severity for f in plan.findings if f.rule_id == "IDN-001"}
+    assert idn1 == {"ServiceAccount/kube-system/aws-load-balancer-controller": "info",
+                    "ServiceAccount/kube-system/ebs-csi-controller-sa": "info",
+                    "ServiceAccount/kube-system/cluster-autoscaler": "info",
+                    "ServiceAccount/kube-system/shop-api": "high"}
+    idn13 = {f.message.split(":")[5].split("/")[-1]: f.severity for f in plan.findings if f.rule_id == "IDN-013"}
+    assert idn13 == {"lbc": "info", "ebs": "info", "ca": "info", "shop": "medium"}

@@ -983,6 +983,7 @@ def apply_deployability(plan: AksPlan, findings: Findings) -> DeployabilityResul
     wl = plan.workloads
     kept = (list(wl.objects), [list(r.objects) for r in wl.results]) if wl is not None else None
     _keys_for_non_aws_endpoints(plan, findings)
+    _replaced_roles_are_info(plan, findings)  # before the check: the verdicts' steps read the severities
     res = check_deployability(plan, list(findings))
     zones = sorted({z for p in plan.node_pools for z in p.availability_zones})
     if res.needs_zones and zones and kept is not None:
@@ -1000,7 +1001,6 @@ def apply_deployability(plan: AksPlan, findings: Findings) -> DeployabilityResul
             r.objects[:] = objs
         res = check_deployability(plan, list(findings))
     plan.verdicts = res.verdicts
-    _replaced_roles_are_info(plan, findings)
     findings += res.findings
     if plan.workloads is not None:
         plan.workloads.findings = list(plan.workloads.findings) + res.findings
@@ -1046,20 +1046,53 @@ def _keys_for_non_aws_endpoints(plan: AksPlan, findings: Findings) -> None:
 _ROLE = re.compile(r"^IAM role (\S+): ")
 
 
+#: Add-ons of ``data/addons_components.csv`` that AKS runs itself with its own identity, recognised by their
+#: ServiceAccount name alone (the log shippers and ACK/App Mesh controllers are left out: their names are generic
+#: or their replacement is a migration of its own).
+REPLACED_ADDONS = ("cluster-autoscaler", "aws-load-balancer-controller", "aws-ebs-csi-driver", "aws-efs-csi-driver",
+                   "aws-fsx-csi-driver", "aws-mountpoint-s3-csi-driver", "aws-node-termination-handler",
+                   "eks-pod-identity-agent", "karpenter", "aws-vpc-cni", "secrets-store-csi-driver-provider-aws")
+_SA_REF = re.compile(r"^ServiceAccount/([^/]+)/([^:]+): ")
+
+
+@lru_cache(maxsize=1)
+def _replaced_addon_names() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """``(name regex, add-on, AKS replacement)`` of :data:`REPLACED_ADDONS` (``data/addons_components.csv``)."""
+    return tuple((re.compile(r["name"]), r["addon"], r["aks_feature"]) for r in read_table("addons_components.csv")
+                 if r["addon"] in REPLACED_ADDONS and r["name"])
+
+
+def replaced_component(service_account: str) -> tuple[str, str] | None:
+    """``(add-on, AKS replacement)`` when ``service_account`` is the account of an add-on AKS replaces."""
+    return next(((a, f) for rx, a, f in _replaced_addon_names() if rx.search(service_account)), None)
+
+
 def _replaced_roles_are_info(plan: AksPlan, findings: Findings) -> None:
-    """IDN-013 (a role's policies are not in the input) about a role whose ServiceAccounts all belong to components
-    AKS replaces (dropped by the add-on translation: cluster autoscaler, EBS CSI, load balancer controller...)
-    becomes info: no identity is planned for it, so its policies do not matter."""
+    """Accounts of components AKS replaces are info, not high: IDN-001 on the ServiceAccount of such an add-on
+    (cluster autoscaler, load balancer controller, CSI drivers... by name, ``data/addons_components.csv``), and
+    IDN-013 (a role's policies are not in the input) about a role whose ServiceAccounts are all such accounts or
+    were dropped with their add-on (no identity planned for it)."""
     wl = plan.workloads
     if wl is None or wl.identities is None:
         return
-    planned = {i.source for i in wl.identities.identities}
-    for items in (findings, wl.findings):
+    replaced_sources = {i.source for i in wl.identities.identities
+                        if i.federated and all(replaced_component(c.service_account) for c in i.federated)}
+    planned = {i.source for i in wl.identities.identities} - replaced_sources
+    for items in (findings, wl.findings, *[r.findings for r in wl.results if r.findings]):
         for i, f in enumerate(items):
-            m = _ROLE.match(f.message) if f.rule_id == "IDN-013" and f.severity != "info" else None
-            if m and m.group(1) not in planned:
-                items[i] = replace(f, severity="info", message=f"{f.message} (its ServiceAccounts belong to a component "
-                                                               "AKS replaces: no identity is planned)")
+            if f.severity == "info":
+                continue
+            if f.rule_id == "IDN-001":
+                m = _SA_REF.match(f.message)
+                comp = replaced_component(m.group(2)) if m else None
+                if comp:
+                    items[i] = replace(f, severity="info", message=f"{f.message} (account of {comp[0]}, which AKS "
+                                                                   f"replaces: {comp[1]})")
+            elif f.rule_id == "IDN-013":
+                m = _ROLE.match(f.message)
+                if m and m.group(1) not in planned:
+                    items[i] = replace(f, severity="info", message=f"{f.message} (its ServiceAccounts belong to "
+                                                                   "components AKS replaces)")
 
 
 def move_bootstrap_labels(cfg: Any, pools: list[NodePoolPlan], findings: Findings) -> None:
