@@ -321,3 +321,17 @@ def test_on_demand_nap_nodepool_does_not_take_spot_pods(tmp_path):
     plan = plan_of(tmp_path, nodepool + deployment("w", "nodeSelector: {karpenter.sh/capacity-type: spot}"))
     assert _pod(plan, "w")["nodeSelector"] == {"kubernetes.azure.com/scalesetpriority": "spot"}
     assert verdict(plan, "w").verdict == "cannot-run"
+
+
+def test_spot_toleration_only_for_selectors_on_the_spot_group(tmp_path):
+    untainted_spot = """
+    - name: cheap
+      instanceType: c5.xlarge
+      spot: true
+      labels: {pool: cheap}
+    """
+    plan = plan_of(tmp_path, deployment("os", "nodeSelector: {kubernetes.io/os: linux}")
+                   + deployment("grp", "nodeSelector: {pool: cheap}"), untainted_spot)
+    assert "tolerations" not in _pod(plan, "os")  # a generic selector: the general pool takes it
+    assert _pod(plan, "grp")["tolerations"] == [SPOT_TOLERATION]
+    assert {v.name: v.verdict for v in plan.verdicts} == {"os": "runs", "grp": "runs"}

@@ -132,6 +132,7 @@ class Pool:
     spot: bool
     nap: bool = False
     source: str = ""
+    own: frozenset[str] = frozenset()  # label keys that single the pool out (its group's labels, pool name, Spot)
 
 
 def parse_taint(text: str) -> tuple[str, str, str]:
@@ -162,7 +163,9 @@ def aks_pool(p: NodePoolPlan, location: str) -> Pool:
         labels[SPOT_LABEL] = one("spot")
         if SPOT_TAINT not in taints:
             taints.append(SPOT_TAINT)
-    return Pool(p.name, labels, taints, p.gpu_count > 0, bool(p.availability_zones), p.spot, source=p.source)
+    own = frozenset(p.labels) | {"agentpool", "kubernetes.azure.com/agentpool", SPOT_LABEL}
+    return Pool(p.name, labels, taints, p.gpu_count > 0, bool(p.availability_zones), p.spot, source=p.source,
+                own=own)
 
 
 def nap_pool(obj: dict[str, Any], location: str) -> Pool:
@@ -749,7 +752,9 @@ def _check_view(obj: dict[str, Any], view: PodView, pools: list[Pool], plan: Aks
         memo = cache.get("spot " + need.key)
         if memo is None:
             with_spot = needs(view, tols + [SPOT_TOLERATION])
-            memo = cache["spot " + need.key] = [p for p in pools if p.spot and not any(p is f for f in fitting)
+            keys = {k for term in need.terms for k, _, _ in term}
+            memo = cache["spot " + need.key] = [p for p in pools if p.spot and keys & p.own
+                                                and not any(p is f for f in fitting)
                                                 and fit_needs(with_spot, p) is None][:1]
         spot = memo[0] if memo else None
         if spot is not None:
