@@ -81,7 +81,9 @@ def verdict_table(r: ReportInput) -> list[str]:
     vs = sorted(r.verdicts, key=lambda v: (order.get(v.verdict, 3), v.namespace or "", v.kind, v.name))
     n = {k: sum(1 for v in vs if v.verdict == k) for k in order}
     out = ["## Workloads", "", f"{n['runs']} run, {n['runs-after-steps']} run after the listed steps, "
-           f"{n['cannot-run']} cannot run on the planned cluster.", "",
+           f"{n['cannot-run']} cannot run on the planned cluster. The steps are the findings below with these rule "
+           "ids, on the workload or on what it uses (its ServiceAccount, Secrets, ConfigMaps, claims, node group).",
+           "",
            "| Workload | Verdict | Why / steps first |", "|---|---|---|"]
     for v in vs:
         name = f"{v.kind}/{v.namespace + '/' if v.namespace else ''}{v.name}"
