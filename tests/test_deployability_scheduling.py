@@ -335,3 +335,13 @@ def test_spot_toleration_only_for_selectors_on_the_spot_group(tmp_path):
     assert "tolerations" not in _pod(plan, "os")  # a generic selector: the general pool takes it
     assert _pod(plan, "grp")["tolerations"] == [SPOT_TOLERATION]
     assert {v.name: v.verdict for v in plan.verdicts} == {"os": "runs", "grp": "runs"}
+
+
+def test_labels_set_by_node_agents_are_open(tmp_path):
+    manifests = (deployment("nfd", "nodeSelector: {feature.node.kubernetes.io/cpu-cpuid.AVX512F: 'true'}")
+                 + deployment("gfd", "nodeSelector: {nvidia.com/gpu.product: Tesla-T4}\n"
+                                     "tolerations: [{key: nvidia.com/gpu, operator: Exists}]"))
+    plan = plan_of(tmp_path, manifests, GPU)
+    assert verdict(plan, "nfd").verdict == "runs"
+    assert verdict(plan, "gfd").verdict != "cannot-run"  # the GPU pool's node labeller sets it
+    assert verdict(plan_of(tmp_path, manifests), "gfd").verdict == "cannot-run"  # no GPU pool

@@ -302,7 +302,17 @@ def _requirements(view: PodView) -> list[list[tuple[str, str, list[str]]]]:
     return out
 
 
+#: Node labels agents in the cluster set at run time, open on every pool (Node Feature Discovery,
+#: https://kubernetes-sigs.github.io/node-feature-discovery/) or on GPU pools (NVIDIA GPU feature discovery,
+#: https://github.com/NVIDIA/k8s-device-plugin#gpu-feature-discovery).
+DYNAMIC_LABELS = ("feature.node.kubernetes.io/",)
+DYNAMIC_GPU_LABELS = ("nvidia.com/", "amd.com/")
+
+
 def _req_ok(pool: Pool, key: str, op: str, values: list[str]) -> bool:
+    if key not in pool.labels and (key.startswith(DYNAMIC_LABELS)
+                                   or (pool.gpu and key.startswith(DYNAMIC_GPU_LABELS))):
+        return op not in ("DoesNotExist",)  # set by an agent at run time: any value may be there
     have = pool.labels.get(key, ANY) if key in pool.labels or (pool.nap and _nap_open(key)) else "absent"
     if have == "absent":
         return op in ("NotIn", "DoesNotExist")
