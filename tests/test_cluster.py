@@ -281,7 +281,7 @@ def test_addons(tmp_path):
     (unknown,) = rules(plan, "CLU-010")
     assert "my-custom-addon" in unknown.message and unknown.line == 13
     (iam,) = rules(plan, "CLU-016")
-    assert iam.severity == "low" and "aws-ebs-csi-driver" in iam.message
+    assert iam.severity == "info" and "aws-ebs-csi-driver" in iam.message
     assert plan.cluster.blob_csi_driver is True
     assert rules(plan, "INP-001") == []
 

@@ -163,12 +163,13 @@ def test_instance_selector_plans_the_default_size(tmp_path):
 
 
 def test_untranslated_group_field_is_reported_not_dropped(tmp_path):
-    # disableIMDSv1: true is eksctl's default (read as unset, eksctl_dryrun_defaults.csv); false is a choice
+    # disableIMDSv1: true is eksctl's default (read as unset, eksctl_dryrun_defaults.csv) and a false flag turns
+    # nothing on (no finding); instancePrefix/instanceName name EC2 instances, which AKS names itself
     plan = run(tmp_path, "nodeGroups:\n  - name: ng\n    instanceType: m5.xlarge\n    disableIMDSv1: false\n"
-                         "    instanceName: custom\n")
+                         "    instancePrefix: shop\n    instanceName: custom\n")
     inp = {f.message: f.line for f in rules(plan, "INP-001")}
-    assert inp == {"nodeGroups[0].disableIMDSv1 is not translated": 10,
-                   "nodeGroups[0].instanceName is not translated": 11}
+    assert inp == {"nodeGroups[0].instancePrefix is not translated": 11,
+                   "nodeGroups[0].instanceName is not translated": 12}
 
 
 # --- system pool ---------------------------------------------------------------------------------------------

@@ -68,11 +68,11 @@ def test_instances_distribution_without_types_needs_an_instance_selector(tmp_pat
 
 def test_a_non_default_value_still_counts(tmp_path):
     plan = translate_estate(_write(tmp_path, "managedNodeGroups:\n  - name: ng\n    instanceType: m5.xlarge\n"
-                                             "    volumeType: io1\n    volumeIOPS: 3000\n    disableIMDSv1: false\n"),
+                                             "    volumeType: io1\n    volumeIOPS: 3000\n    instancePrefix: shop\n"),
                             TranslateOptions())
     ids = [f.rule_id for f in plan.findings]
     assert "CMP-018" in ids  # io1 at 3000 IOPS is a choice, not the gp3 baseline
-    assert any(f.rule_id == "INP-001" and "disableIMDSv1" in f.message for f in plan.findings)
+    assert any(f.rule_id == "INP-001" and "instancePrefix" in f.message for f in plan.findings)
 
 
 def test_wrong_types_are_still_refused(tmp_path):

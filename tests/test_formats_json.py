@@ -20,7 +20,7 @@ def test_json_report_validates_against_the_schema(report):
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     doc = to_json(report)
     jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(doc)
-    assert doc["schemaVersion"] == "1.0"
+    assert doc["schemaVersion"] == "1.1"
     assert doc["counts"] == {"translated": 3, "passthrough": 1, "dropped": 2, "total": 6}
     assert doc["inputs"] == ["eksctl.yaml", "manifests"]
     assert [f["ruleId"] for f in doc["findings"]] == [f.rule_id for f in sorted(report.findings,

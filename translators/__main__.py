@@ -177,7 +177,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     inputs = [f for f in (plan.source_file, *_estate_inputs(args.option_values)[1]) if f]
     fmt = "markdown" if args.format == "md" else args.format
     text = render(ReportInput(findings=plan.findings, counts=counts, inputs=inputs, base_dir=str(Path.cwd()),
-                              prerequisites=plan.deploy.prerequisites if plan.deploy else []), fmt)
+                              prerequisites=plan.deploy.prerequisites if plan.deploy else [],
+                              verdicts=plan.verdicts), fmt)
     if fmt == "markdown":
         from translators.reports.output import migration_artefacts
 

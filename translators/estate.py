@@ -21,6 +21,9 @@ from translators.naming import acr_name, key_vault_name, workspace_name
 from translators.plan import AksPlan, ClusterFeature
 from translators.checks.deployment import DeployOptions, check_deployability
 
+#: eksctl wellKnownPolicies of components AKS runs itself (Disk/Files CSI drivers, the managed cluster
+#: autoscaler, application routing / AGIC): their accounts need no workload identity (severity info).
+AKS_REPLACED_POLICIES = frozenset({"ebsCSIController", "efsCSIController", "autoScaler", "awsLoadBalancerController"})
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEFAULT_CLUSTER_CONFIG = EXAMPLES / "cluster.yaml"
 DEFAULT_MANIFESTS = EXAMPLES / "manifests"
@@ -122,6 +125,9 @@ def _translate_estate(path: str | None, opts: TranslateOptions, manifests: list[
                             audit_admin_only=opts.audit_log_admin_only), findings)
     pools = translate_node_groups(cfg, ComputeOptions(opts.vm_size_overrides, opts.allow_cpu_fallback, zones),
                                   findings)
+    from translators.checks.deployability import apply_deployability, move_bootstrap_labels
+
+    move_bootstrap_labels(cfg, pools, findings)
     plan = AksPlan(source_file=path or "", cluster=cluster, network=network, node_pools=pools,
                    registry_name=acr_name(opts.stack, cluster.name),
                    key_vault_name=key_vault_name(opts.stack, cluster.name, opts.key_vault_name_suffix),
@@ -145,7 +151,8 @@ def _translate_estate(path: str | None, opts: TranslateOptions, manifests: list[
         _eksctl_only_accounts(cfg, objects, ctx.service_account_identities, findings)
         findings += plan.workloads.findings
         apply_cluster_requests(plan, findings)
-    check_deployability(plan, opts.deploy, findings)
+        apply_deployability(plan, findings)  # whole-estate check over the plan: verdicts, findings, edits
+    check_deployability(plan, opts.deploy, findings)  # how the objects reach the cluster (first up)
     for p in cfg.unread():
         findings.add("INP-001", f"{field_path(p)} is not translated", cfg.doc, p)
     from translators.checks.preflight import PreflightOptions, run_preflight
@@ -179,8 +186,13 @@ def _eksctl_only_accounts(cfg: Any, objects: list, identities: dict, findings: F
             if key in in_manifests:
                 continue
             ident = identities.get(key)
-            findings.add("CLU-016", f"iam.{kind}[{i}] {key[0]}/{key[1]}" + (f" -> workload identity {ident}" if ident
-                                                                            else ""), cfg.doc, ("iam", kind, i))
+            wk = entry.get("wellKnownPolicies") if isinstance(entry.get("wellKnownPolicies"), dict) else {}
+            replaced = bool(wk) and all(k in AKS_REPLACED_POLICIES for k, v in wk.items() if v) \
+                and not (entry.get("attachPolicyARNs") or entry.get("attachPolicy"))
+            findings.add("CLU-016", f"iam.{kind}[{i}] {key[0]}/{key[1]}" + (
+                " belongs to a component AKS replaces with its own managed identity" if replaced else
+                f" -> workload identity {ident}" if ident else ""), cfg.doc, ("iam", kind, i),
+                severity="info" if replaced else None)
 
 
 def apply_cluster_requests(plan: AksPlan, findings: Findings) -> None:

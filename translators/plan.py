@@ -353,6 +353,33 @@ class WorkloadPlan:
 
 
 @dataclass
+class WorkloadVerdict:
+    """Would one translated workload run on the planned cluster (``translators.checks.deployability``)?
+
+    Attributes:
+        kind, namespace, name: the emitted object (namespace ``None`` for cluster-scoped kinds).
+        file, line: where its input manifest was read (``""``/``None`` for objects the plan created).
+        verdict: ``runs``, ``runs-after-steps`` or ``cannot-run``.
+        reasons: why it cannot run (empty unless ``cannot-run``).
+        steps: ``"RULE-ID (severity): message"`` of the findings to act on first, on it or on what it references.
+    """
+
+    kind: str
+    namespace: str | None
+    name: str
+    file: str
+    line: int | None
+    verdict: str
+    reasons: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The verdict in the JSON report's shape."""
+        return {"kind": self.kind, "namespace": self.namespace, "name": self.name, "file": self.file,
+                "line": self.line, "verdict": self.verdict, "reasons": list(self.reasons), "steps": list(self.steps)}
+
+
+@dataclass
 class AksPlan:
     """The whole landing zone plus the findings of the translation.
 
@@ -370,6 +397,8 @@ class AksPlan:
     findings: list[Finding] = field(default_factory=list)
     workloads: WorkloadPlan | None = None  # when manifests or eksctl service accounts were given
     deploy: DeployPlan | None = None  # how the objects reach the cluster (translators.checks.deployment)
+    #: per-workload deployability verdicts (translators.checks.deployability), emitted order
+    verdicts: list[WorkloadVerdict] = field(default_factory=list)
 
     @property
     def system_pools(self) -> list[NodePoolPlan]:

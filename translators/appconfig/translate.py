@@ -127,12 +127,47 @@ def _label(name: str, container: dict | None) -> str:
     return f"key {name}" if container is None else f"container {container.get('name', '?')} env {name}"
 
 
+_ENDPOINT_NAME = re.compile(r"(.*ENDPOINT.*|MINIO_.*(URL|HOST|SERVER).*|S3_(URL|HOST))", re.I)
+_AWS_HOST = re.compile(r"(^|\.)amazonaws\.com(\.cn)?$", re.I)
+
+
+def non_aws_endpoint(entries: list[tuple[str, Any]]) -> str | None:
+    """The host of the first endpoint setting (``AWS_ENDPOINT_URL``, ``S3_ENDPOINT``, ``MINIO_*``... by name) whose
+    value points at a host that is not AWS (a cluster-local Service such as MinIO, or another provider's
+    S3-compatible API), or ``None``. ``entries`` are ``(name, value)``; credentials next to such a setting are that service's keys."""
+    from urllib.parse import urlsplit
+
+    for name, value in entries:
+        if not isinstance(value, str) or not value.strip() or not _ENDPOINT_NAME.fullmatch(name):
+            continue
+        text = value.strip()
+        try:
+            host = urlsplit(text if "//" in text else "//" + text).hostname or ""
+        except ValueError:  # not a URL
+            continue
+        if host and not _AWS_HOST.search(host):
+            return host  # only the host: a URL may carry user:password
+    return None
+
+
 @handles("ConfigMap", *POD_KINDS)
 def translate_app_config(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    """Workload env / ConfigMap data naming AWS SDK settings or endpoints → passthrough with findings."""
+    """Workload env / ConfigMap data naming AWS SDK settings or endpoints → passthrough with findings.
+
+    Static keys next to an endpoint setting that points at a non-AWS host (MinIO in the cluster, another
+    S3-compatible service) are that service's keys, not AWS credentials: SCH-011 (keep them), not APP-001.
+    """
     findings = Findings()
-    for path, name, value, container in _entries(obj):
+    entries = list(_entries(obj))
+    endpoint = non_aws_endpoint([(name, value) for _, name, value, _ in entries])
+    for path, name, value, container in entries:
         named = match_name(name)
+        if named and endpoint and named.rule in ("APP-001", "APP-004"):
+            if named.rule == "APP-001":
+                at = path + ("name",) if container is not None else path
+                add_finding(findings, "SCH-011", f"{obj.ref()} {_label(name, container)}: keys for the non-AWS "
+                            f"endpoint {endpoint}; keep them", obj, *at)
+            continue  # the endpoint override itself points at that service, not AWS
         if named:
             at = path + ("name",) if container is not None else path
             add_finding(findings, named.rule, f"{obj.ref()} {_label(name, container)}: {named.aws}; "

@@ -166,7 +166,8 @@ def translate_network(cfg: ClusterConfig, findings: Findings) -> NetworkPlan:
     for key in ("securityGroup", "sharedNodeSecurityGroup", "manageSharedNodeSecurityGroupRules", "extraCIDRs",
                 "extraIPv6CIDRs", "ipv6Cidr", "ipv6Pool", "hostnameType", "autoAllocateIPv6",
                 "controlPlaneSubnetIDs", "controlPlaneSecurityGroupIDs"):
-        if cfg.get("vpc", key) not in (None, [], ""):
+        value = cfg.get("vpc", key)  # read (marked) even when unset or disabled
+        if value not in (None, [], "") and value is not False:  # a disabled feature (autoAllocateIPv6: false)
             findings.add("CLU-005", f"vpc.{key} has no VNet counterpart in this stack", cfg.doc, ("vpc", key))
     nat = cfg.get("vpc", "nat", "gateway")
     if nat and nat != "Disable":
@@ -273,7 +274,7 @@ def _addons(cfg: ClusterConfig, plan: ClusterPlan, findings: Findings) -> None:
         findings.add("CLU-009", f"add-on {name} -> {row['aks_feature']}", cfg.doc, ("addons", i))
         if addon.get("serviceAccountRoleARN") or addon.get("attachPolicyARNs") or addon.get("wellKnownPolicies"):
             findings.add("CLU-016", f"add-on {name} has IAM permissions; the AKS feature uses its own managed "
-                                    "identity", cfg.doc, ("addons", i), severity="low")
+                                    "identity", cfg.doc, ("addons", i), severity="info")
     cfg.mark("addonsConfig")
 
 

@@ -109,7 +109,7 @@ class ClusterConfig:
             elif isinstance(node, list) and node and any(p[: len(path)] == path for p in self._read):
                 for i, v in enumerate(node):
                     yield from walk(v, path + (i,))
-            elif node not in (None, "", [], {}) and path:
+            elif node not in (None, "", [], {}) and node is not False and path:  # a disabled feature: nothing to say
                 yield path
         yield from walk(self.doc.data, ())
 

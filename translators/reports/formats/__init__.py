@@ -32,7 +32,8 @@ TOOL_NAME = "eks-to-aks"
 EFFORTS = ("low", "medium", "high")
 #: The areas a catalogue rule may belong to (the seed's sections, plus ``cluster``).
 AREAS = ("identity", "storage", "secrets", "ingress", "networking", "observability", "registry", "backup",
-         "compute", "service mesh", "database", "ci/cd", "cluster", "preflight")
+         "compute", "service mesh", "database", "ci/cd", "cluster", "preflight",
+         "scheduling")
 FORMATS = ("markdown", "sarif", "konveyor", "json")
 
 
@@ -65,6 +66,8 @@ class ReportInput:
     base_dir: str = ""
     information_uri: str = ""
     prerequisites: list[Prerequisite] = field(default_factory=list)
+    #: per-workload deployability verdicts (``translators.plan.WorkloadVerdict``); empty: no verdict table
+    verdicts: list[Any] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------------

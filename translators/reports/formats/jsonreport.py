@@ -13,7 +13,8 @@ Shape (``schemaVersion`` ``1.0``; a change that drops or renames a field bumps t
                  "blockingRules", "typicalEffort", "typicalBlocking"}],
       "findings": [{"ruleId", "title", "severity", "area", "message", "file", "line", "remediation",
                     "blocking"}],                       # in report order (severity, file, line, rule)
-      "rules": [{"id", "title", "area", "severity", "effort", "blocking", "remediation"}]   # used, by id
+      "rules": [{"id", "title", "area", "severity", "effort", "blocking", "remediation"}],  # used, by id
+      "workloads": [{"kind", "namespace", "name", "file", "line", "verdict", "reasons", "steps"}]  # 1.1, optional
     }
 """
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 from translators.findings import SEVERITIES
 from translators.reports.formats import TOOL_NAME, ReportInput, area_rows, counts_total, is_blocking, rule_for, rules_used, sorted_findings
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +44,7 @@ def to_json(r: ReportInput) -> dict[str, Any]:
     counts: dict[str, int] = {k: int(v) for k, v in sorted(r.counts.items())}
     if counts:
         counts["total"] = counts_total(r.counts)
-    return {
+    doc = {
         "schemaVersion": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": r.tool_version},
         "inputs": list(r.inputs),
@@ -60,3 +61,6 @@ def to_json(r: ReportInput) -> dict[str, Any]:
                    "effort": rule.effort, "blocking": rule.blocking, "remediation": rule.remediation}
                   for rule in rules_used(findings)],
     }
+    if r.verdicts:
+        doc["workloads"] = [v.as_json() for v in r.verdicts]
+    return doc

@@ -88,6 +88,32 @@ def prerequisites_section(r: ReportInput) -> list[str]:
     return out + [""]
 
 
+VERDICT_LABELS = {"runs": "runs", "runs-after-steps": "runs after the listed steps", "cannot-run": "**cannot run**"}
+
+
+def verdict_table(r: ReportInput) -> list[str]:
+    """The per-workload verdict table (``## Workloads``) as Markdown lines, ``[]`` without verdicts. Cannot-run
+    workloads first, then runs-after-steps, then runs; each with its reasons or the rule ids of its steps."""
+    if not r.verdicts:
+        return []
+    order = {"cannot-run": 0, "runs-after-steps": 1, "runs": 2}
+    vs = sorted(r.verdicts, key=lambda v: (order.get(v.verdict, 3), v.namespace or "", v.kind, v.name))
+    n = {k: sum(1 for v in vs if v.verdict == k) for k in order}
+    out = ["## Workloads", "", f"{n['runs']} run, {n['runs-after-steps']} run after the listed steps, "
+           f"{n['cannot-run']} cannot run on the planned cluster. The steps are the findings below with these rule "
+           "ids, on the workload or on what it uses (its ServiceAccount, Secrets, ConfigMaps, claims, node group).",
+           "",
+           "| Workload | Verdict | Why / steps first |", "|---|---|---|"]
+    for v in vs:
+        name = f"{v.kind}/{v.namespace + '/' if v.namespace else ''}{v.name}"
+        if v.reasons:
+            why = "; ".join(v.reasons)
+        else:
+            why = ", ".join(dict.fromkeys(s.split(" ", 1)[0] for s in v.steps)) or "–"
+        out.append(f"| {escape(name)} | {VERDICT_LABELS.get(v.verdict, escape(v.verdict))} | {escape(why)} |")
+    return out + [""]
+
+
 def to_markdown(r: ReportInput) -> str:
     """The whole report as Markdown (ends with a newline). Finding files below ``r.base_dir`` are shown
     relative to it."""
@@ -96,8 +122,9 @@ def to_markdown(r: ReportInput) -> str:
     if r.inputs:
         out.append("Inputs: " + ", ".join(f"`{cell(i).replace('`', '')}`" for i in r.inputs))
     tool = f"[eks-to-aks]({r.information_uri})" if r.information_uri else "eks-to-aks"
-    out += [f"Tool: {tool} {escape(r.tool_version)}", "",
-            "## Quick reference", ""]
+    out += [f"Tool: {tool} {escape(r.tool_version)}", ""]
+    out += verdict_table(r)
+    out += ["## Quick reference", ""]
     out += quick_reference_table(r)
     out += ["", "Effort is the highest catalogue effort among the area's findings; an area blocks when one of "
                 "its findings is high severity or its rule is marked blocking.", "",
