@@ -71,7 +71,7 @@ def _peak_mb() -> float:
 
 
 def _input_files(estate: Path) -> list[Path]:
-    from translators.k8s import iter_input_files
+    from translators.input.manifests import iter_input_files
 
     return [estate / "cluster.yaml", *iter_input_files([estate / "manifests"])]
 

@@ -7,7 +7,8 @@ import textwrap
 from pathlib import Path
 
 from conftest import CORPUS
-from translators.k8s import K8sObject, Translation, WorkloadContext, split_objects
+from translators.k8s import K8sObject, Translation, WorkloadContext
+from translators.input.manifests import split_objects
 from translators.refdata import DATA
 from translators.input.yamlsource import load_documents
 
@@ -57,7 +58,7 @@ def run(translators, source: str | list[K8sObject], ctx: WorkloadContext | None 
 def corpus_objects(*categories: str) -> list[K8sObject]:
     """Every object of the corpus files in ``categories``; files refused with an InputError are left out."""
     from translators.errors import InputError
-    from translators.k8s import load_manifests
+    from translators.input.manifests import load_manifests
 
     paths = corpus_paths(*categories)
     assert len(paths) >= 30

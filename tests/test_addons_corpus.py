@@ -14,7 +14,8 @@ from test_addons import ADD_RULES, run
 from translators.addons import translate as addons
 from translators.addons.translate import ADDON_TRANSLATORS
 from translators.errors import InputError
-from translators.k8s import K8sObject, WorkloadContext, load_manifests
+from translators.k8s import K8sObject, WorkloadContext
+from translators.input.manifests import load_manifests
 
 
 CORPUS_CATEGORIES = ("karpenter", "aws-integrations", "apps")
@@ -154,7 +155,7 @@ def test_combined_image_prescreen_agrees_with_every_pattern():
     # alternation keeps each pattern's meaning only without backreferences, named groups or inline flags
     assert not [p.pattern for p in patterns if re.search(r"\(\?[aiLmsux]|\(\?P|\\[1-9]", p.pattern)]
     from translators.estate import DEFAULT_MANIFESTS
-    from translators.k8s import load_manifests
+    from translators.input.manifests import load_manifests
 
     objects = corpus_objects("storage", "load-balancing", "secrets", "security-group-policy", "karpenter",
                              "aws-integrations", "apps") + load_manifests([str(DEFAULT_MANIFESTS)])

@@ -10,7 +10,8 @@ from helpers import load
 from translators.appconfig.translate import APPCONFIG_TRANSLATORS, match_name, patterns, scan_value, translate_app_config
 from translators.errors import InputError
 from translators.findings import catalogue
-from translators.k8s import K8sObject, WorkloadContext, load_manifests
+from translators.k8s import K8sObject, WorkloadContext
+from translators.input.manifests import load_manifests
 from translators.refdata import DATA
 from helpers import SCHEMA_INVALID
 

@@ -22,7 +22,8 @@ from translators.input.crdschema import (has_schema, known_kinds, schema_for, se
                                    validate_custom_resource)
 from translators.errors import InputError
 from translators.estate import TranslateOptions, translate_estate
-from translators.k8s import WorkloadContext, load_manifests
+from translators.k8s import WorkloadContext
+from translators.input.manifests import load_manifests
 from translators.workloads import translate_workloads
 
 from conftest import CORPUS  # noqa: E402

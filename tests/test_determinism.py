@@ -20,7 +20,7 @@ import pytest
 from conftest import CORPUS  # noqa: E402
 from translators.errors import InputError
 from translators.input.duplicates import identity
-from translators.k8s import load_manifests
+from translators.input.manifests import load_manifests
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = ("1", "4242")  # PYTHONHASHSEED of run "a" and run "b"

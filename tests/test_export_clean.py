@@ -8,7 +8,7 @@ import pytest
 from helpers import load
 from translators.estate import TranslateOptions, translate_estate
 from translators.input.export import ACTIONS, cleanup_rules, clean_export
-from translators.k8s import load_manifests
+from translators.input.manifests import load_manifests
 from translators.refdata import DATA
 
 FIXTURE = Path(__file__).parent / "fixtures" / "export" / "kubectl-get-all.yaml"

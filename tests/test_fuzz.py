@@ -38,7 +38,8 @@ from conftest import CORPUS  # noqa: E402
 from translators.input.eksctl import load_cluster_config
 from translators.errors import InputError
 from translators.estate import TranslateOptions, translate_estate
-from translators.k8s import WorkloadContext, load_manifests
+from translators.k8s import WorkloadContext
+from translators.input.manifests import load_manifests
 from translators.workloads import translate_workloads
 from translators.input.yamlsource import load_documents
 

@@ -16,7 +16,8 @@ from test_fuzz import AS_OF, CLUSTER_HEAD, FUZZ, _write, dump
 from translators.estate import TranslateOptions, translate_estate
 from translators.findings import Findings
 from translators.identity.translate import CREDENTIAL_NAME, IDENTITY_NAME, plan_identities
-from translators.k8s import WorkloadContext, split_objects
+from translators.k8s import WorkloadContext
+from translators.input.manifests import split_objects
 from translators.naming import POOL_LINUX, POOL_WINDOWS, pool_name
 from translators.workloads import translate_workloads
 from translators.input.yamlsource import load_documents

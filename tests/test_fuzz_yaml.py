@@ -25,7 +25,7 @@ from test_fuzz import (CLUSTER_FILES, CLUSTER_HEAD, FUZZ, MANIFEST_FILES, REPO, 
 from translators.input import yamlsource
 from translators.input.eksctl import load_cluster_config
 from translators.errors import InputError
-from translators.k8s import load_manifests
+from translators.input.manifests import load_manifests
 
 work = test_fuzz.work  # test_fuzz's scratch-directory fixture (bound, not imported: ruff F811 at each use)
 
@@ -167,7 +167,8 @@ CHILD = textwrap.dedent("""
     sys.path.insert(0, sys.argv[1])
     from translators.errors import InputError
     from translators.input.eksctl import load_cluster_config
-    from translators.k8s import WorkloadContext, load_manifests
+    from translators.k8s import WorkloadContext
+    from translators.input.manifests import load_manifests
     from translators.workloads import translate_workloads
     limit = int(sys.argv[2]) * 2 ** 20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

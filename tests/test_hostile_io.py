@@ -21,7 +21,7 @@ import yaml
 from translators import __main__ as cli
 from translators.errors import InputError
 from translators.input import files as input_files
-from translators.k8s import load_manifests
+from translators.input.manifests import load_manifests
 from translators.reports import outdir
 from translators.input.yamlsource import read_text
 

@@ -13,7 +13,8 @@ from translators.findings import Findings, catalogue
 from translators.identity.iam_policy import (PolicyReader, RoleGrant, Where, arn_service, classify, node_iam_findings,
                                     prune, resource_name, service_of_policy)
 from translators.identity.translate import plan_identities
-from translators.k8s import WorkloadContext, split_objects
+from translators.k8s import WorkloadContext
+from translators.input.manifests import split_objects
 from translators.refdata import DATA, builtin_roles, read_table
 from translators.input.yamlsource import load_documents
 

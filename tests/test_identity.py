@@ -19,7 +19,8 @@ from translators.errors import InputError
 from translators.findings import Findings, catalogue
 from translators.plan import Placeholder
 from translators.identity.translate import IDENTITY_NAME, IDENTITY_TRANSLATORS, IdentityPlan, plan_identities
-from translators.k8s import K8sObject, WorkloadContext, load_manifests, split_objects
+from translators.k8s import K8sObject, WorkloadContext
+from translators.input.manifests import load_manifests, split_objects
 from translators.refdata import builtin_roles
 from translators.secrets.translate import SECRETS_TRANSLATORS, prepare
 from translators.input.yamlsource import load_documents

@@ -14,7 +14,8 @@ import pytest
 from translators.errors import InputError
 from translators.findings import catalogue
 from translators.ingress.translate import INGRESS_TRANSLATORS, ingress_classes, is_alb_ingress, translate_ingress
-from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests, split_objects
+from translators.k8s import K8sObject, Translation, WorkloadContext
+from translators.input.manifests import load_manifests, split_objects
 from translators.ingress.loadbalancer import SERVICE_TRANSLATORS
 from translators.input.yamlsource import load_documents
 

@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from translators.errors import InputError
-from translators.k8s import load_manifests
+from translators.input.manifests import load_manifests
 from helpers import load
 
 RENDERED = """\

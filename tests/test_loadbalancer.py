@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from translators.k8s import K8sObject, Translation, WorkloadContext, split_objects
+from translators.k8s import K8sObject, Translation, WorkloadContext
+from translators.input.manifests import split_objects
 from translators.ingress.loadbalancer import (SERVICE_TRANSLATORS, aws_service_annotation_row, idle_timeout_minutes,
                                       string_map, translate_service)
 from translators.input.yamlsource import load_documents

@@ -14,7 +14,8 @@ import yaml
 
 from translators.findings import Findings, catalogue
 from translators.identity.translate import plan_identities
-from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests
+from translators.k8s import K8sObject, Translation, WorkloadContext
+from translators.input.manifests import load_manifests
 from translators.refdata import DATA
 from translators.secrets.translate import SECRETS_TRANSLATORS, is_secret_manifest, prepare
 from translators.secrets.index import INDEX_KEY, KV_SECRET_NAME

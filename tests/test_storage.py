@@ -13,7 +13,8 @@ from helpers import corpus_paths, emitted_rule_ids, run as run_translators
 import yaml
 
 from translators.findings import catalogue
-from translators.k8s import K8sObject, Translation, WorkloadContext, load_manifests
+from translators.k8s import K8sObject, Translation, WorkloadContext
+from translators.input.manifests import load_manifests
 from translators.refdata import DATA
 from translators.storage.translate import (STORAGE_TRANSLATORS, INDEX_KEY, index_storage, prepare as prepare_storage,
                                  quantity_gib, storage_class_mapping, velero_storage_class_configmap)

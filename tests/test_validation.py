@@ -17,7 +17,7 @@ from helpers import SCHEMA_INVALID, corpus_paths
 from translators.input.eksctl import load_cluster_config
 from translators.errors import InputError
 from translators.input import validate as v
-from translators.k8s import load_manifests
+from translators.input.manifests import load_manifests
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -183,7 +183,7 @@ def test_bundled_example_and_benchmark_kinds_are_valid():
 
 def test_corpus_objects_that_load_all_validate():
     """Every corpus file that loads without validation also validates, except the listed upstream fragments."""
-    from translators.k8s import iter_input_files, split_objects
+    from translators.input.manifests import iter_input_files, split_objects
     from translators.input.yamlsource import load_documents, read_text
 
     with (CORPUS / "PROVENANCE.tsv").open(encoding="utf-8") as fh:

@@ -11,7 +11,8 @@ import pytest
 
 from conftest import CORPUS
 from translators.errors import InputError
-from translators.k8s import K8sObject, WorkloadContext, load_manifests, split_objects
+from translators.k8s import K8sObject, WorkloadContext
+from translators.input.manifests import load_manifests, split_objects
 from translators.workloads import translate_workloads
 from translators.input.yamlsource import load_documents
 

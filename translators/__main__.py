@@ -83,11 +83,11 @@ def _translate(args: argparse.Namespace) -> AksPlan | None:
     out = getattr(args, "out", None) or getattr(args, "json_out", None)
     opts.exclude_paths = [out] if out else []
     if args.kustomize_timeout is not None:
-        from translators import k8s
+        from translators.input import manifests as loading
 
         if not 0 < args.kustomize_timeout < 86_400:
             raise InputError("--kustomize-timeout", None, "", "expected a positive number of seconds")
-        k8s.KUSTOMIZE_TIMEOUT = args.kustomize_timeout
+        loading.KUSTOMIZE_TIMEOUT = args.kustomize_timeout
     with _progress() as progress:
         opts.progress = progress
         return translate_estate(cluster_config, opts, manifests)

@@ -136,7 +136,8 @@ def _translate_estate(path: str | None, opts: TranslateOptions, manifests: list[
         if isinstance(cfg.data.get("iam"), dict) else False
     if manifests or has_iam:  # eksctl service accounts alone still get workload identities
         from translators.input.export import clean_export
-        from translators.k8s import WorkloadContext, load_manifests
+        from translators.k8s import WorkloadContext
+        from translators.input.manifests import load_manifests
         from translators.workloads import translate_workloads
 
         objects = load_manifests(manifests, opts.exclude_paths) if manifests else []

@@ -129,7 +129,7 @@ def translate_workloads(objects: list[K8sObject], ctx: WorkloadContext, cfg: Any
     """Run every input object through the translator chain (see module docstring).
 
     Args:
-        objects: loaded manifests (``translators.k8s.load_manifests``).
+        objects: loaded manifests (``translators.input.manifests.load_manifests``).
         ctx: what translators know about the target stack.
         cfg: the eksctl ``ClusterConfig`` (identity translation reads ``iam``), or ``None``.
         progress: called as ``progress(done, total)`` every 100 objects and at the end (CLI progress bar).

@@ -328,7 +328,7 @@ def clean_export(objects: list[K8sObject]) -> ExportCleaning:
     """Remove what an export holds and source manifests do not (see the module docstring).
 
     Args:
-        objects: loaded manifests (``translators.k8s.load_manifests``), any mix of exported and written ones.
+        objects: loaded manifests (``translators.input.manifests.load_manifests``), any mix of exported and written ones.
 
     Returns:
         :class:`ExportCleaning`: the objects left (cleaned), how many were removed, and the summary findings.
