@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AksPlan", "ClusterFeature", "ImageCopy", "ClusterPlan", "FederatedCredential", "IdentityPlan", "ImageCopyPlan",
            "NetworkPlan", "NodePoolPlan", "ObjectResult", "Placeholder", "RoleGrant", "SecretMigration", "WorkloadIdentity",
-           "WorkloadPlan", "DeployPlan", "OperatorPlan", "Prerequisite", "builtin_role_guid", "object_key",
+           "WorkloadPlan", "DeployPlan", "OperatorPlan", "Prerequisite", "builtin_role_guid", "map_strings", "object_key",
            "short_hash", "stable_guid"]
 
 
@@ -273,6 +273,21 @@ class SecretMigration(TypedDict):
     jsonKey: str | None
     keyVaultName: str
     command: str
+
+
+def map_strings(value: Any, fn: Any) -> Any:
+    """``value`` (a manifest or any JSON value) with every string ``s`` replaced by ``fn(s)``, rebuilt copy-on-change:
+    a dict or list none of whose leaves changed is returned as the same object (so unchanged manifests stay
+    shared). Used to fill :class:`Placeholder` markers leaf by leaf."""
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, dict):
+        new = {k: map_strings(v, fn) for k, v in value.items()}
+        return value if all(new[k] is value[k] for k in value) else new
+    if isinstance(value, list):
+        items = [map_strings(v, fn) for v in value]
+        return value if all(a is b for a, b in zip(items, value)) else items
+    return value
 
 
 def object_key(manifest: dict[str, Any]) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 import pulumi
 import pulumi_kubernetes as k8s
 
-from translators.plan import OperatorPlan, Placeholder, object_key
+from translators.plan import OperatorPlan, Placeholder, map_strings, object_key
 
 #: The placeholders this layer fills (identity client ids, tenant, subscription).
 PLACEHOLDER = Placeholder.FILLED_BY_STACK
@@ -52,7 +52,7 @@ def fill_placeholders(value: Any, values: Mapping[str, pulumi.Input[str]]) -> pu
     Raises:
         KeyError: a placeholder has no value (a translator and the identity plan disagree).
     """
-    if isinstance(value, str):
+    def fill_string(value: str) -> pulumi.Input[str]:
         names = sorted(set(PLACEHOLDER.findall(value)))
         if not names:
             return value
@@ -63,13 +63,7 @@ def fill_placeholders(value: Any, values: Mapping[str, pulumi.Input[str]]) -> pu
                 text = text.replace("${" + n + "}", str(v))
             return text
         return pulumi.Output.all(*outs).apply(fill)
-    if isinstance(value, dict):
-        filled = {k: fill_placeholders(v, values) for k, v in value.items()}
-        return value if all(filled[k] is value[k] for k in value) else filled
-    if isinstance(value, list):
-        items = [fill_placeholders(v, values) for v in value]
-        return value if all(a is b for a, b in zip(items, value)) else items
-    return value
+    return map_strings(value, fill_string)
 
 
 def _may_hold_placeholders(manifest: Mapping[str, Any]) -> bool:

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from translators.errors import InputError
-from translators.plan import Placeholder
+from translators.plan import Placeholder, map_strings
 from translators.findings import Finding, finding
 
 DOCKER_CONFIG_TYPES = {"kubernetes.io/dockerconfigjson", "kubernetes.io/dockercfg"}
@@ -108,17 +108,9 @@ def read_stack_outputs(doc: Any, source: str) -> dict[str, str]:
 def fill_placeholders(value: Any, values: Mapping[str, str]) -> Any:
     """``value`` (a manifest or any JSON value) with every ``${NAME}`` of ``values`` replaced, leaf by leaf;
     placeholders without a value stay. Returns the same object when nothing changes."""
-    if isinstance(value, str):
-        if "${" not in value:
-            return value
-        return _TOKEN.sub(lambda m: values.get(m.group(1), m.group(0)), value)
-    if isinstance(value, dict):
-        new = {k: fill_placeholders(v, values) for k, v in value.items()}
-        return value if all(new[k] is value[k] for k in value) else new
-    if isinstance(value, list):
-        items = [fill_placeholders(v, values) for v in value]
-        return value if all(a is b for a, b in zip(items, value)) else items
-    return value
+    def fill(text: str) -> str:
+        return _TOKEN.sub(lambda m: values.get(m.group(1), m.group(0)), text) if "${" in text else text
+    return map_strings(value, fill)
 
 
 def _strings(value: Any) -> Iterable[str]:
