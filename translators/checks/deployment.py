@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from translators.findings import Findings
+from translators.findings import Findings, finding
 from translators.plan import AksPlan, DeployPlan, OperatorPlan, Placeholder, Prerequisite, object_key
 from translators.refdata import read_table
 
@@ -36,8 +36,8 @@ FILLED_BY_STACK = Placeholder.FILLED_BY_STACK
 #: ``<subscription-id>``-style placeholders in documentation formats (e.g. a disk encryption set id).
 ANGLE_PLACEHOLDER = re.compile(r"<(subscription-id|resource-group|region|[a-z]+(?:-[a-z]+)*-(?:id|name|set|group))>")
 #: Which option fills each user-only placeholder (named in PRE-056).
-PLACEHOLDER_OPTION = {"VELERO_": "eks-to-aks:velero", "DNS_ZONE_": "eks-to-aks:resourceMap (Route 53 zone -> Azure DNS)",
-                      "CERT_MANAGER_": "eks-to-aks:resourceMap", "<": "the real value in the translate --out output"}
+PLACEHOLDER_OPTION = {"VELERO_": "eks-to-aks:velero", "DNS_ZONE_": "eks-to-aks:dns",
+                      "CERT_MANAGER_": "eks-to-aks:dns (certManagerClientId)", "<": "the real value in the translate --out output"}
 SYSTEM_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
 #: Ingress annotation of app routing's Key Vault certificates (AKS app routing docs).
 KEYVAULT_CERT_ANNOTATION = "kubernetes.azure.com/tls-cert-keyvault-uri"
@@ -203,8 +203,9 @@ def check_deployability(plan: AksPlan, options: DeployOptions, findings: Finding
         return deploy
     _mode(plan, options, deploy, findings)
     _namespaces(objects, findings)
-    _volume_names(objects, findings)
-    _kinds(plan, objects, options, deploy, findings)
+    at = _origins(plan)
+    _volume_names(objects, findings, at)
+    _kinds(plan, objects, options, deploy, findings, at)
     already = set(deploy.skipped)
     claims: dict[str, list[str]] | None = None  # built at the first skipped StorageClass
     for o in objects:
@@ -215,9 +216,10 @@ def check_deployability(plan: AksPlan, options: DeployOptions, findings: Finding
             if o.get("kind") == "StorageClass":
                 claims = _claims_by_class(objects) if claims is None else claims
                 users = claims.get(str((o.get("metadata") or {}).get("name")), [])
-            findings.add("PRE-056", f"{o.get('kind')} {_name(o)} is not deployed: it still holds "
-                                    f"{', '.join(holes)} (set {_option_for(holes[0])})"
-                                    + (f"; claims using it stay Pending: {', '.join(users)}" if users else ""))
+            findings.append(finding("PRE-056", f"{o.get('kind')} {_name(o)} is not deployed: it still holds "
+                                               f"{', '.join(holes)} (set {_option_for(holes[0])})"
+                                    + (f"; claims using it stay Pending: {', '.join(users)}" if users else ""),
+                                    *at.get(id(o), ("", None))))
     if deploy.mode == "gitops":
         holders = [o for o in objects if "${IDENTITY_CLIENT_ID:" in json.dumps(o)]
         if holders:
@@ -292,21 +294,31 @@ def _namespaces(objects: list[dict[str, Any]], findings: Findings) -> None:
                                 "a Namespace is created")
 
 
-def _volume_names(objects: list[dict[str, Any]], findings: Findings) -> None:
+def _origins(plan: AksPlan) -> dict[int, tuple[str, int | None]]:
+    """``id(emitted object)`` → ``(file, line)`` of the input object it came from (for located findings)."""
+    if plan.workloads is None:
+        return {}
+    return {id(o): (r.file, r.line) for r in plan.workloads.results for o in r.objects}
+
+
+def _volume_names(objects: list[dict[str, Any]], findings: Findings, at: dict[int, tuple[str, int | None]]) -> None:
+    """Clear a claim's ``volumeName`` that names a volume the plan does not emit; the claim is replaced by an
+    edited copy (emitted objects may be the input manifests themselves, which are never edited)."""
     volumes = {str((o.get("metadata") or {}).get("name")) for o in objects
                if o.get("kind") == "PersistentVolume" and o.get("apiVersion") == "v1"}
-    for o in objects:
+    for i, o in enumerate(objects):
         spec = o.get("spec")
         if o.get("kind") != "PersistentVolumeClaim" or not isinstance(spec, dict) or not spec.get("volumeName"):
             continue
         if str(spec["volumeName"]) not in volumes:
-            findings.add("PRE-055", f"PersistentVolumeClaim {_name(o)} named PersistentVolume {spec['volumeName']}, "
-                                    "which is not migrated: volumeName is cleared (a new, empty volume)")
-            del spec["volumeName"]
+            findings.append(finding("PRE-055", f"PersistentVolumeClaim {_name(o)} named PersistentVolume "
+                                               f"{spec['volumeName']}, which is not migrated: volumeName is cleared "
+                                               "(a new, empty volume)", *at.get(id(o), ("", None))))
+            objects[i] = {**o, "spec": {k: v for k, v in spec.items() if k != "volumeName"}}
 
 
 def _kinds(plan: AksPlan, objects: list[dict[str, Any]], options: DeployOptions, deploy: DeployPlan,
-           findings: Findings) -> None:
+           findings: Findings, at: dict[int, tuple[str, int | None]]) -> None:
     minor = kubernetes_minor(plan.cluster.kubernetes_version)
     crds = {(str((o.get("spec") or {}).get("group", "")), str(((o.get("spec") or {}).get("names") or {}).get("kind", "")))
             for o in objects if o.get("kind") == "CustomResourceDefinition"}
@@ -318,8 +330,9 @@ def _kinds(plan: AksPlan, objects: list[dict[str, Any]], options: DeployOptions,
             continue
         if group in builtin_groups() and (group, kind) not in crds and prerequisite_for(group, kind) is None:
             deploy.skipped.append(object_key(o))
-            findings.add("PRE-052", f"{o.get('apiVersion')} {kind} {_name(o)} is not served by Kubernetes "
-                                    f"{plan.cluster.kubernetes_version or 'of the cluster'}: not deployed")
+            findings.append(finding("PRE-052", f"{o.get('apiVersion')} {kind} {_name(o)} is not served by Kubernetes "
+                                               f"{plan.cluster.kubernetes_version or 'of the cluster'}: not deployed",
+                                    *at.get(id(o), ("", None))))
             continue
         needs.setdefault((group, kind), []).append(o)
     operators: dict[str, OperatorPlan] = {}
