@@ -4,7 +4,7 @@ The file is parsed with line tracking (:mod:`translators.input.yamlsource`) and
 validated against eksctl's own JSON schema (``data/eksctl_schema.json``). Schema
 violations raise :class:`~translators.errors.InputError` naming file, line and
 field path, e.g. ``cluster.yaml:14 managedNodeGroups[0].minSize: expected
-integer, got "two"``.
+integer, got a string`` (values read are never quoted: they may be secrets).
 
 eksctl's validation code, not only its generated schema, decides what is accepted, so
 some schema rules are relaxed where eksctl itself accepts what the schema rejects
@@ -140,7 +140,7 @@ def _describe(error: jsonschema.ValidationError) -> tuple[list, str] | None:
                             if t != "null")
         if expected == "string" and isinstance(inst, (int, float)) and not isinstance(inst, bool):
             hint = " (YAML read it as a number; quote it)"
-        return path, f"expected {names}, got {json.dumps(inst, default=str)}{hint}"
+        return path, f"expected {names}, got {_kind_of(inst)}{hint}"
     if v == "additionalProperties":
         extra = sorted(set(inst) - set(error.schema.get("properties", {}))) if isinstance(inst, dict) else []
         if extra:
@@ -151,10 +151,22 @@ def _describe(error: jsonschema.ValidationError) -> tuple[list, str] | None:
         return path + [missing], "required field is missing"
     if v == "enum":
         allowed = ", ".join(json.dumps(x) for x in error.validator_value)
-        return path, f"got {json.dumps(inst, default=str)}, expected one of {allowed}{hint}"
+        return path, f"not one of the allowed values {allowed}{hint}"
     if v == "pattern":
-        return path, f"{json.dumps(inst, default=str)} does not match {error.validator_value!r}{hint}"
-    return path, error.message + hint
+        return path, f"does not match {error.validator_value!r}{hint}"
+    # other constraints: named with their limit, never with the value read (it may be a secret)
+    return path, f"does not meet the schema's {v} constraint ({json.dumps(error.validator_value, default=str)}){hint}"
+
+
+def _kind_of(value: Any) -> str:
+    """``a string``, ``a number``, ... : what an input value is, for messages that must not quote it."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a decimal number"
+    return {str: "a string", dict: "a mapping", list: "a list", type(None): "null"}.get(type(value), type(value).__name__)
 
 
 _ROOT_DOC: dict[str, Any] = {}  # the document being validated (for relaxations that look at siblings)
@@ -313,7 +325,7 @@ def load_cluster_config(path: str) -> ClusterConfig:
                          f"{len(configs)} ClusterConfig documents in one file; pass one cluster per file")
     doc = configs[0]
     if doc.data.get("apiVersion") != API_VERSION:
-        raise doc.error(("apiVersion",), f"got {doc.data.get('apiVersion')!r}, expected {API_VERSION!r}")
+        raise doc.error(("apiVersion",), f"expected {API_VERSION!r}")
     drop_unset(doc)
     validate(doc)
     drop_defaults(doc)
