@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from test_compute import assert_system_pool_valid, groups, pool, rules, run
+from builders_compute import assert_system_pool_valid, groups, pool, rules, run
+
 
 # --- spot ------------------------------------------------------------------------------------------------
 

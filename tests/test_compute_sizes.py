@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_compute import assert_system_pool_valid, groups, pool, rules, run
+from builders_compute import assert_system_pool_valid, groups, pool, rules, run
 from translators.findings import catalogue
 from translators.refdata import vm_sizes
 
