@@ -5,10 +5,9 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import emitted_rule_ids, load, rules, run
+from helpers import corpus_files, emitted_rule_ids, load, load_corpus, rules, run, validate_core
 import yaml
 
-from test_addons_corpus import corpus_files, load_corpus, validate_core
 from translators.findings import catalogue
 from translators.k8s import WorkloadContext
 from translators.karpenter.translate import KARPENTER_TRANSLATORS
