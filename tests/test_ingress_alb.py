@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from builders_ingress import A, CLASS, PUBLIC, TARGETS, ingress, line_of, rules, run
 from conftest import CORPUS  # noqa: E402
-from test_ingress import A, CLASS, PUBLIC, TARGETS, ingress, line_of, rules, run
 from translators.ingress.alb import alb_annotation_row
 
 REDIRECT_PATH = """
