@@ -7,7 +7,6 @@ from translators.addons.translate import ADDON_TRANSLATORS, prepare
 from translators.findings import catalogue
 from translators.k8s import K8sObject, WorkloadContext
 
-
 ADD_RULES = {rid for rid in catalogue() if rid.startswith("ADD-")}
 
 

@@ -6,10 +6,10 @@ import datetime as dt
 import json
 import textwrap
 from pathlib import Path
+
 from translators.estate import TranslateOptions, translate_estate
 from translators.naming import POOL_LINUX, POOL_WINDOWS
 from translators.refdata import vm_sizes
-
 
 AS_OF = dt.date(2026, 11, 22)
 

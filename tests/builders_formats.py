@@ -11,7 +11,6 @@ from translators.reports.formats import ReportInput
 BASE = "/work/estate"  # the base directory of the sample report
 REAL_CATALOGUE = findings_mod.catalogue
 
-
 # A fixed catalogue, so that these tests do not follow the real rule files as they change.
 FAKE = {r.id: r for r in [
     Rule("IDN-001", "IAM service account needs a workload identity", "identity", "high", "high",
@@ -66,7 +65,6 @@ def report() -> ReportInput:
 # properties and enums, plus GitHub code scanning's needs (a location with artifactLocation.uri and
 # region.startLine on every result).
 _MESSAGE = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "minLength": 1}}}
-
 
 SARIF_SUBSET = {
     "type": "object",

@@ -24,16 +24,11 @@ from translators.input.manifests import load_manifests
 from translators.workloads import translate_workloads
 from translators.input.yamlsource import load_documents
 
-
 AS_OF = dt.date(2026, 11, 22)
-
-
 REPO = Path(__file__).resolve().parents[1]
-
 
 FUZZ = settings(max_examples=150, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-
 
 CLUSTER_HEAD = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\n"
 
@@ -46,11 +41,7 @@ def _corpus_rows() -> list[dict[str, str]]:
 
 
 ROWS = _corpus_rows() if (CORPUS / "PROVENANCE.tsv").is_file() else []
-
-
 CLUSTER_FILES = sorted(r["path"] for r in ROWS if r["category"] == "eksctl")
-
-
 MANIFEST_FILES = sorted(r["path"] for r in ROWS if r["category"] not in ("eksctl", "eksctl-schema"))
 
 
@@ -283,20 +274,16 @@ def run_both(path: Path) -> tuple[str, str]:
 UNICODE_SAMPLES = ["🚀🔥", "ζ-名前-имя", "\u202egnp.exe\u202c", "\u200fשלום\u200e", "a\u0301\u0308", "\ufeffbom",
                    "tab\there", "bell\x07esc\x1b[31m", "\x7f\x85\u2028\u2029", "\U0001F600" * 20, "\ud7ff\ue000"]
 
-
 TEXTY = st.one_of(st.sampled_from(UNICODE_SAMPLES + ["", " ", "${VAR}", "$(VAR)", "{{ .Values.x }}", "<name>",
                                                      "0x1f", "1e400", "-0", "~", "null", "yes", "no", "on",
                                                      "2024-01-01", "10**30", "9" * 400, "*a", "&a", "!!binary",
                                                      "a: b", "- x", "[", "}"]),
                   st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40))
 
-
 HUGE = st.sampled_from([10**30, -10**30, 2**63, -2**63 - 1, 2**31, -1, 0, 1.5, -0.0, 1e308, float("inf"),
                         float("-inf"), float("nan")])
 
-
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), HUGE, TEXTY)
-
 
 VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                        st.dictionaries(TEXTY, inner, max_size=4)), max_leaves=12)
@@ -369,7 +356,6 @@ TOKENS = ["\n", "\n  ", "\n    ", " ", "- ", ": ", "? ", ",", "[", "]", "{", "}"
           "kind: ClusterConfig\n", "apiVersion: eksctl.io/v1alpha5\n", "apiVersion: v1\n", "kind: Deployment\n",
           "metadata:\n  name: x\n", "spec:\n  template:\n    spec:\n      containers:\n        - name: c\n",
           "managedNodeGroups:\n  - name: ng\n", "name", "0", "1e9", "~", "true", *UNICODE_SAMPLES]
-
 
 RANDOM_TEXT = st.one_of(st.lists(st.sampled_from(TOKENS), max_size=40).map("".join),
                         st.text(st.characters(blacklist_categories=("Cs",)), max_size=200))

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import textwrap
+
 import pytest
 import yaml
+
 from translators.appconfig.translate import APPCONFIG_TRANSLATORS
 from translators.input.eksctl import load_cluster_config
 from translators.findings import Findings
@@ -15,32 +17,16 @@ from translators.k8s import K8sObject, WorkloadContext
 from translators.input.manifests import split_objects
 from translators.secrets.translate import SECRETS_TRANSLATORS, prepare
 from translators.input.yamlsource import load_documents
-from conftest import CORPUS  # noqa: E402
-
+from conftest import CORPUS
 
 CHAIN = IDENTITY_TRANSLATORS + SECRETS_TRANSLATORS + APPCONFIG_TRANSLATORS
-
-
 PLANTED = "pl4nted-Secret-VALUE-7f3e9a"
-
-
 PLANTED_ENV = "wJalrEXAMPLE-env-credential-0c1d"
-
-
 MEDIA = "/subscriptions/0000/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/media"
-
-
 RECEIPTS = "/subscriptions/0000/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/receipts"
-
-
 USE = "azure.workload.identity/use"
-
-
 CLIENT = "azure.workload.identity/client-id"
-
-
 TENANT = "azure.workload.identity/tenant-id"
-
 
 CLUSTER = """\
 apiVersion: eksctl.io/v1alpha5
@@ -128,7 +114,6 @@ SPC = {"apiVersion": "secrets-store.csi.x-k8s.io/v1", "kind": "SecretProviderCla
            """)},
                 "secretObjects": [{"secretName": "db", "type": "Opaque",
                                    "data": [{"objectName": "prod_db_password", "key": "password"}]}]}}
-
 
 CSI = [{"name": "secrets", "csi": {"driver": "secrets-store.csi.k8s.io", "readOnly": True,
                                    "volumeAttributes": {"secretProviderClass": "payments-secrets"}}}]

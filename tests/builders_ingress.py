@@ -3,16 +3,14 @@ translators run for a target, and line and rule look-ups."""
 from __future__ import annotations
 
 import textwrap
+
 from translators.ingress.translate import INGRESS_TRANSLATORS
 from translators.k8s import K8sObject, Translation, WorkloadContext
 from translators.input.manifests import split_objects
 from translators.ingress.loadbalancer import SERVICE_TRANSLATORS
 from translators.input.yamlsource import load_documents
 
-
 TARGETS = ("approuting", "agic", "nginx")
-
-
 CLASS = {"approuting": "webapprouting.kubernetes.azure.com", "agic": "azure-application-gateway", "nginx": "nginx"}
 
 
@@ -70,6 +68,4 @@ spec:
 
 
 A = "alb.ingress.kubernetes.io/"
-
-
 PUBLIC = {A + "scheme": "internet-facing"}

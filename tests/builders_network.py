@@ -3,14 +3,14 @@ and permission dicts, the network translators run with groups, and NetworkPolicy
 from __future__ import annotations
 
 import json
+
 import kubernetes_validate
+
 from helpers import first_result, run as run_translators
 from translators.k8s import K8sObject, Translation, WorkloadContext
-from translators.network.translate import (DNS_RULE, NETWORK_TRANSLATORS, prepare)
-
+from translators.network.translate import DNS_RULE, NETWORK_TRANSLATORS, prepare
 
 DNS = json.loads(json.dumps(DNS_RULE))
-
 
 SGP = """\
 apiVersion: vpcresources.k8s.aws/v1beta1

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import textwrap
 
-
 KV = "kv-shop-1a2b3c4d"
 
 

@@ -3,10 +3,12 @@ over YAML, and line and rule look-ups."""
 from __future__ import annotations
 
 import textwrap
-from helpers import run as run_translators
+
 import yaml
+
+from helpers import run as run_translators
 from translators.k8s import K8sObject, Translation, WorkloadContext
-from translators.storage.translate import (STORAGE_TRANSLATORS, prepare as prepare_storage)
+from translators.storage.translate import STORAGE_TRANSLATORS, prepare as prepare_storage
 
 
 def run(source: str | list[K8sObject], ctx: WorkloadContext | None = None, prepare: bool = True):
