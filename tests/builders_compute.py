@@ -15,11 +15,13 @@ AS_OF = dt.date(2026, 11, 22)
 
 
 def head(region: str = "us-east-1") -> str:
+    """The ClusterConfig head (apiVersion, kind, metadata) for ``region`` and Kubernetes 1.35."""
     return ("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: demo\n"
             f"  region: {region}\n  version: \"1.35\"\n")
 
 
 def run(tmp_path: Path, body: str, region: str = "us-east-1", **opts):
+    """Write ``head(region)`` plus ``body`` to tmp_path/cluster.yaml and translate it (versions as of AS_OF)."""
     p = tmp_path / "cluster.yaml"
     p.write_text(head(region) + textwrap.dedent(body), encoding="utf-8")
     return translate_estate(str(p), TranslateOptions(as_of=AS_OF, **opts))
@@ -32,11 +34,13 @@ def groups(tmp_path: Path, kind: str, *groups: dict, **opts):
 
 
 def pool(plan, source_prefix: str):
+    """The one node pool whose source starts with ``source_prefix``."""
     (p,) = [p for p in plan.node_pools if p.source.startswith(source_prefix)]
     return p
 
 
 def rules(plan, rule_id: str | None = None):
+    """The plan's rule ids, or its findings of ``rule_id`` when given."""
     ids = [f.rule_id for f in plan.findings]
     return ids if rule_id is None else [f for f in plan.findings if f.rule_id == rule_id]
 

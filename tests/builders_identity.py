@@ -72,6 +72,7 @@ iam:
 
 
 def sa(name: str, ns: str, role: str | None = None, **annotations: str) -> dict:
+    """A ServiceAccount dict, annotated with the IRSA role ``role`` (when given) and ``annotations``."""
     ann = dict(annotations)
     if role:
         ann["eks.amazonaws.com/role-arn"] = f"arn:aws:iam::111122223333:role/{role}"
@@ -82,6 +83,7 @@ def sa(name: str, ns: str, role: str | None = None, **annotations: str) -> dict:
 
 
 def pod_spec(sa_name: str | None, env: list | None = None, volumes: list | None = None) -> dict:
+    """A one-container pod spec running as ``sa_name`` with ``env`` and ``volumes``."""
     spec: dict = {"containers": [{"name": "app", "image": "app:1", "env": env or []}]}
     if sa_name:
         spec["serviceAccountName"] = sa_name
@@ -91,6 +93,7 @@ def pod_spec(sa_name: str | None, env: list | None = None, volumes: list | None 
 
 
 def workload(kind: str, name: str, ns: str, sa_name: str | None, **kw) -> dict:
+    """A workload of ``kind`` (Pod, Job, CronJob or an apps/v1 kind) whose pods run as ``sa_name``."""
     api = {"Pod": "v1", "Job": "batch/v1", "CronJob": "batch/v1"}.get(kind, "apps/v1")
     tpl = {"metadata": {"labels": {"app": name}}, "spec": pod_spec(sa_name, **kw)}
     body: dict = {"apiVersion": api, "kind": kind, "metadata": {"name": name, "namespace": ns}}
@@ -120,6 +123,7 @@ CSI = [{"name": "secrets", "csi": {"driver": "secrets-store.csi.k8s.io", "readOn
 
 
 def estate() -> list[dict]:
+    """The estate's manifest documents: ServiceAccounts, workloads, a SecretProviderClass and Secrets."""
     docs = [sa("catalog", "shop", "shared-media"), sa("search", "shop", "shared-media"),
             sa("payments", "shop", "payments", **{"eks.amazonaws.com/token-expiration": "7200",
                                                    "eks.amazonaws.com/audience": "sts.amazonaws.com"}),
@@ -145,6 +149,7 @@ def estate() -> list[dict]:
 
 
 def load(docs: list[dict], file: str = "estate.yaml") -> list[K8sObject]:
+    """The objects of ``docs`` dumped as YAML and read back with ``file`` as their source."""
     text = yaml.safe_dump_all(docs, sort_keys=False)
     return [o for d in load_documents(text, file) for o in split_objects(d)]
 
@@ -165,6 +170,7 @@ def chain(obj: K8sObject, ctx: WorkloadContext) -> tuple[dict, list[str], Findin
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
+    """Module fixture: the estate planned and chained: ``(plan, ctx, {(kind, ns, name): (obj, outcomes, f)}, findings)``."""
     path = tmp_path_factory.mktemp("estate") / "cluster.yaml"
     path.write_text(CLUSTER)
     cfg = load_cluster_config(str(path))
@@ -186,10 +192,12 @@ def run(tmp_path_factory):
 
 
 def by_name(plan: IdentityPlan) -> dict:
+    """The plan's identities by name."""
     return {i.name: i for i in plan.identities}
 
 
 def corpus_rows(categories: set[str]) -> list[dict]:
+    """PROVENANCE.tsv rows of the corpus files in ``categories``."""
     assert CORPUS.is_dir(), f"shared corpus missing at {CORPUS}"
     with (CORPUS / "PROVENANCE.tsv").open(newline="", encoding="utf-8") as fh:
         return [r for r in csv.DictReader(fh, delimiter="\t") if r["category"] in categories]

@@ -30,6 +30,7 @@ spec:
 
 
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
+    """The result of the first network translator that claims ``obj``."""
     return first_result(NETWORK_TRANSLATORS, obj, ctx)
 
 
@@ -40,11 +41,13 @@ def run(source: str | list[K8sObject], groups: list[dict] | None = None, do_prep
 
 
 def first(text: str, groups: list[dict] | None = None):
+    """Run ``text`` with ``groups``; returns ``(ctx, obj, translation)`` for its first object."""
     ctx, pairs = run(text, groups)
     return (ctx, *pairs[0])
 
 
 def validate(policy: dict) -> dict:
+    """``policy`` after a strict kubernetes_validate (Kubernetes 1.31)."""
     kubernetes_validate.validate(policy, "1.31", strict=True)
     return policy
 
@@ -57,6 +60,7 @@ def sg(gid: str, ingress: list[dict] | None = None, egress: list[dict] | None = 
 
 def perm(proto: str = "tcp", lo: int | None = None, hi: int | None = None, cidrs=(), cidrs6=(), groups=(),
          prefix_lists=()) -> dict:
+    """An EC2 IpPermission: protocol, port range and CIDR, IPv6, group and prefix-list sources."""
     p = {"IpProtocol": proto, "IpRanges": [{"CidrIp": c} for c in cidrs],
          "Ipv6Ranges": [{"CidrIpv6": c} for c in cidrs6], "PrefixListIds": [{"PrefixListId": x} for x in prefix_lists],
          "UserIdGroupPairs": [{"GroupId": g, "UserId": "123456789012"} for g in groups]}

@@ -7,6 +7,7 @@ KV = "kv-shop-1a2b3c4d"
 
 
 def spc(objects: str, name: str = "app", extra_params: str = "", api: str = "v1") -> str:
+    """A SecretProviderClass shop/``name`` (aws provider) with ``objects`` and ``extra_params``."""
     body = textwrap.indent(textwrap.dedent(objects), " " * 8)
     return (f"apiVersion: secrets-store.csi.x-k8s.io/{api}\nkind: SecretProviderClass\n"
             f"metadata: {{name: {name}, namespace: shop}}\nspec:\n  provider: aws\n  parameters:\n"

@@ -23,14 +23,17 @@ def only(text: str, ctx: WorkloadContext | None = None, prepare: bool = True):
 
 
 def rules(res: Translation) -> list[str]:
+    """The rule ids of ``res``'s findings in order."""
     return [f.rule_id for f in res.findings]
 
 
 def line_of(text: str, needle: str) -> int:
+    """The 1-based line of the dedented ``text`` holding ``needle``."""
     return next(i for i, ln in enumerate(textwrap.dedent(text).splitlines(), 1) if needle in ln)
 
 
 def ebs_class(params: dict | None = None, provisioner: str = "ebs.csi.aws.com", **extra) -> str:
+    """A StorageClass ``fast`` of ``provisioner`` with ``params`` and ``extra`` top-level fields."""
     doc = {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "fast"},
            "provisioner": provisioner, **extra}
     if params is not None:
