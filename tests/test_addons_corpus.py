@@ -1,5 +1,5 @@
-"""Add-on translators over the shared corpus and malformed input; corpus helpers shared by test_backup.py and
-test_karpenter.py (split from test_addons.py)."""
+"""Add-on translators over the shared corpus and malformed input (split from test_addons.py); the
+corpus helpers are in helpers.py."""
 from __future__ import annotations
 
 import re

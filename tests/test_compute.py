@@ -1,5 +1,5 @@
-"""eksctl node groups -> AKS agent pools (translators/cluster/compute.py): names, counts and scheduling, plus the
-shared helpers. Spot/OS/kubelet/system pool: test_compute_pools.py; VM sizes: test_compute_sizes.py."""
+"""eksctl node groups -> AKS agent pools (translators/cluster/compute.py): names, counts and scheduling
+(helpers in builders_compute.py). Spot/OS/kubelet/system pool: test_compute_pools.py; VM sizes: test_compute_sizes.py."""
 from __future__ import annotations
 
 

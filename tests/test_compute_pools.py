@@ -1,5 +1,5 @@
 """eksctl node groups -> AKS agent pools (translators/cluster/compute.py): spot, OS, kubelet, unsupported
-features and the system pool. Helpers live in test_compute.py."""
+features and the system pool. Helpers live in builders_compute.py."""
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,5 @@
 """eksctl node groups -> AKS agent pools (translators/cluster/compute.py): VM size mapping, accelerators and
-overrides. Helpers live in test_compute.py."""
+overrides. Helpers live in builders_compute.py."""
 from __future__ import annotations
 
 import pytest

@@ -6,7 +6,7 @@ import json
 import jsonschema
 
 import builders_formats
-from builders_formats import BASE, SARIF_SUBSET, sample_findings, catalogue
+from builders_formats import BASE, SARIF_SUBSET, catalogue, sample_findings
 from translators.findings import Finding, finding
 from translators.reports.formats import ReportInput, to_sarif
 

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 import builders_identity
-from builders_identity import (CLIENT, MEDIA, PLANTED, PLANTED_ENV, RECEIPTS, SPC, TENANT, USE, corpus_rows, by_name,
-                               chain, load, sa)
+from builders_identity import (CLIENT, MEDIA, PLANTED, PLANTED_ENV, RECEIPTS, SPC, TENANT, USE, by_name, chain,
+                               corpus_rows, load, sa)
 from translators.input.eksctl import load_cluster_config
 from translators.errors import InputError
 from translators.findings import Findings, catalogue

@@ -8,7 +8,7 @@ import re
 import textwrap
 
 import builders_identity
-from builders_identity import CLIENT, TENANT, corpus_rows, by_name, load, sa
+from builders_identity import CLIENT, TENANT, by_name, corpus_rows, load, sa
 from conftest import CORPUS  # noqa: E402
 from translators.input.eksctl import load_cluster_config
 from translators.errors import InputError

@@ -1,7 +1,7 @@
 """ALB Ingress → approuting / agic / nginx (translators/ingress/translate.py), rule coverage and the corpus.
 
 The mapping of alb.ingress.kubernetes.io/* annotations (translators/ingress/alb.py) is tested in
-``test_ingress_alb.py``, with this module's inputs and runner.
+``test_ingress_alb.py``; both use the inputs and runner of ``builders_ingress``.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """ALB annotations (translators/ingress/alb.py): alb.ingress.kubernetes.io/* read and mapped per target (scheme,
 listeners, certificates, backend protocol, health checks, target groups, policies), and every corpus annotation
-classified; with the inputs and runner of ``test_ingress``.
+classified; with the inputs and runner of ``builders_ingress``.
 """
 from __future__ import annotations
 

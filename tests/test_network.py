@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from builders_network import DNS, SGP, first, perm, run, sg, translate, validate
-from helpers import load, corpus_objects as load_corpus_objects, rules
+from helpers import corpus_objects as load_corpus_objects, load, rules
 import yaml
 
 from translators.findings import catalogue

@@ -1,7 +1,7 @@
 """Storage translators: chain, index, StorageClass/PV/PVC dispatch, snapshots, Velero (translators/storage/translate.py).
 
 EBS → Azure Disk is tested in test_storage_disk.py, EFS/FSx/S3 → Azure Files / Blob in test_storage_files.py;
-both import the shared helpers and manifests below."""
+all three use the shared helpers and manifests of builders_storage.py."""
 from __future__ import annotations
 
 import re
