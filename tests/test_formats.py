@@ -82,7 +82,7 @@ def test_quick_reference_table_data():
     assert seed["observability"] == ("CloudWatch", "Azure Monitor", "medium", "no")
 
 
-def test_area_rows_effort_is_the_highest_amongsample_findings():
+def test_area_rows_effort_is_the_highest_among_findings():
     fs = [finding("CLX-002", "a", "x.yaml", 1), finding("CLX-003", "b", "x.yaml", 2)]
     row = next(r for r in area_rows(fs) if r.area == "cluster")
     efforts = [catalogue()[i].effort for i in ("CLX-002", "CLX-003")]
