@@ -6,9 +6,12 @@ import re
 import textwrap
 from pathlib import Path
 
+import kubernetes_validate
+
 from conftest import CORPUS
+from translators.errors import InputError
 from translators.k8s import K8sObject, Translation, WorkloadContext
-from translators.input.manifests import split_objects
+from translators.input.manifests import load_manifests, split_objects
 from translators.refdata import DATA
 from translators.input.yamlsource import load_documents
 
@@ -57,9 +60,6 @@ def run(translators, source: str | list[K8sObject], ctx: WorkloadContext | None 
 
 def corpus_objects(*categories: str) -> list[K8sObject]:
     """Every object of the corpus files in ``categories``; files refused with an InputError are left out."""
-    from translators.errors import InputError
-    from translators.input.manifests import load_manifests
-
     paths = corpus_paths(*categories)
     assert len(paths) >= 30
     objs: list[K8sObject] = []
@@ -81,7 +81,6 @@ def emitted_rule_ids(prefix: str, sources: str, tables: str) -> set[str]:
     return ids
 
 
-
 # Corpus files the schema validation (translators/input/validate.py) refuses: upstream docs fragments and templates
 # that are not valid objects as they stand. tests/test_validation.py asserts each of these exact errors.
 SCHEMA_INVALID = {
@@ -92,4 +91,63 @@ SCHEMA_INVALID = {
         "(networking.k8s.io/v1 Ingress schema)",
     "kubernetes-sigs__aws-load-balancer-controller/docs/guide/ingress/cert_discovery.md.block1.yaml":
         "3 metadata.name: missing or empty (every Ingress needs a name)",
+}
+
+
+CORPUS_CATEGORIES = ("karpenter", "aws-integrations", "apps")
+
+
+def corpus_files(categories: tuple[str, ...] | None = CORPUS_CATEGORIES) -> list[Path]:
+    """Corpus files of ``categories`` (all of them for ``None``); fails, never skips, when the corpus is missing."""
+    assert (CORPUS / "PROVENANCE.tsv").is_file(), f"shared corpus missing at {CORPUS}"
+    with (CORPUS / "PROVENANCE.tsv").open(newline="", encoding="utf-8") as fh:
+        return [CORPUS / r["path"] for r in csv.DictReader(fh, delimiter="\t")
+                if categories is None or r["category"] in categories]
+
+
+def load_corpus(files: list[Path]) -> list[K8sObject]:
+    """Every object of ``files``; a file refused with an InputError (located at that file) is left out."""
+    objs: list[K8sObject] = []
+    for f in files:
+        try:
+            objs += load_manifests([f])
+        except InputError as err:  # placeholder templates and doc fragments
+            assert str(err).startswith(str(f))
+    return objs
+
+
+def validate_core(o: dict) -> None:
+    """kubernetes_validate for built-in kinds (CRD-backed kinds have no schema there)."""
+    av = str(o.get("apiVersion", ""))
+    if "/" not in av or av.split("/")[0].endswith(".k8s.io") or av.startswith(("apps/", "batch/", "policy/")):
+        try:
+            kubernetes_validate.validate(o, "1.31", strict=True)
+        except kubernetes_validate.SchemaNotFoundError:
+            assert "." in av.split("/")[0], av  # only CRD groups may lack a schema
+
+
+_KARPENTER = "aws__karpenter-provider-aws/website/content/en/docs/getting-started/getting-started-with-karpenter/scripts/"
+_EKSCTL = "eksctl-io__eksctl/"
+
+# Corpus ClusterConfigs the reader refuses (tests/test_corpus_eksctl.py and tests/test_preflight_corpus.py):
+# path -> (field of the first error, fragments its message must contain). Reviewed by hand against each file.
+EXPECTED_ERRORS = {
+    # zonalShiftConfig.enabled: ${ENABLE_ZONAL_SHIFT} is an unsubstituted envsubst placeholder
+    _KARPENTER + "step02-create-cluster-fargate.sh.block1.yaml":
+        ("zonalShiftConfig.enabled", ["expected boolean, got a string", "placeholder"]),
+    _KARPENTER + "step02-create-cluster.sh.block1.yaml":
+        ("zonalShiftConfig.enabled", ["expected boolean, got a string", "placeholder"]),
+    # containerRuntime is not a managed node group field
+    _EKSCTL + "pkg/ctl/cmdutils/test_data/managed-nodegroup-with-container-runtime.yaml":
+        ("managedNodeGroups[0].containerRuntime", ["unknown field 'containerRuntime'"]),
+    # eksctl's own negative test data
+    _EKSCTL + "pkg/eks/testdata/bad-field-1.yaml": ("metadata.zone", ["unknown field 'zone'"]),
+    _EKSCTL + "pkg/eks/testdata/bad-field-2.yaml":
+        # first error (line 13): eksctl decodes `ssh` into a struct, so `ssh: true` is refused too
+        ("nodeGroups[0].ssh", ["expected mapping, got a boolean", "withAddonPolicies.bar: unknown field 'bar'", "'foo'"]),
+    _EKSCTL + "pkg/eks/testdata/bad-type-1.yaml": ("metadata.version", ["expected string, got a decimal number", "quote it"]),
+    # eksctl refuses this file: its desiredCapacity/minSize/maxSize are inconsistent on purpose (and
+    # ng-with-wrong-min / ng-with-wrong-max would both sanitise to AKS pool name 'ngwithwrongm').
+    _EKSCTL + "pkg/ctl/cmdutils/test_data/scale-ng-test.yaml":
+        ("nodeGroups[4].desiredCapacity", ["desiredCapacity 2 is below minSize 3"]),
 }

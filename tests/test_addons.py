@@ -8,26 +8,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import emitted_rule_ids, first_result, load, rules, run as run_translators
+from builders_addons import ADD_RULES, run
+from helpers import emitted_rule_ids, first_result, load, rules
 from translators.addons import translate as addons
 from translators.addons.translate import (ADDON_TRANSLATORS, INDEX_KEY, autoscaler_profile, detect_addon, index_addons,
                                 prepare)
-from translators.findings import catalogue
 from translators.k8s import K8sObject, Translation, WorkloadContext
 from translators.refdata import DATA
 
 SRC = Path(__file__).resolve().parents[1] / "translators"
-ADD_RULES = {rid for rid in catalogue() if rid.startswith("ADD-")}
 
 
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     return first_result(ADDON_TRANSLATORS, obj, ctx)
-
-
-def run(source: str | list[K8sObject], ctx: WorkloadContext | None = None, with_prepare: bool = True):
-    """``helpers.run`` over the add-on translators; the default context carries a tenant id."""
-    return run_translators(ADDON_TRANSLATORS, source, ctx or WorkloadContext(location="eastus", tenant_id="tenant-1"),
-                           prepare if with_prepare else None)
 
 
 def workload(image: str, args: list[str] | None = None, name: str = "agent", kind: str = "Deployment",
@@ -323,8 +316,6 @@ def test_rule_catalogue_shape():
 
 def test_every_emitted_rule_is_catalogued_and_every_rule_is_emitted():
     assert emitted_rule_ids("ADD", "addons/*.py", "addons_*.csv") == ADD_RULES
-
-
 
 
 def test_data_tables_have_provenance_and_valid_regexes():

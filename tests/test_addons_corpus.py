@@ -1,51 +1,15 @@
-"""Add-on translators over the shared corpus and malformed input; corpus helpers shared by test_backup.py and
-test_karpenter.py (split from test_addons.py)."""
+"""Add-on translators over the shared corpus and malformed input (split from test_addons.py); the
+corpus helpers are in helpers.py."""
 from __future__ import annotations
 
-import csv
 import re
-from pathlib import Path
 
-import kubernetes_validate
 
-from conftest import CORPUS
-from helpers import load
-from test_addons import ADD_RULES, run
+from builders_addons import ADD_RULES, run
+from helpers import corpus_files, load, load_corpus, validate_core
 from translators.addons import translate as addons
 from translators.addons.translate import ADDON_TRANSLATORS
-from translators.errors import InputError
-from translators.k8s import K8sObject, WorkloadContext
-from translators.input.manifests import load_manifests
-
-
-CORPUS_CATEGORIES = ("karpenter", "aws-integrations", "apps")
-
-
-def corpus_files(categories: tuple[str, ...] | None = CORPUS_CATEGORIES) -> list[Path]:
-    assert (CORPUS / "PROVENANCE.tsv").is_file(), f"shared corpus missing at {CORPUS}"
-    with (CORPUS / "PROVENANCE.tsv").open(newline="", encoding="utf-8") as fh:
-        return [CORPUS / r["path"] for r in csv.DictReader(fh, delimiter="\t")
-                if categories is None or r["category"] in categories]
-
-
-def load_corpus(files: list[Path]) -> list[K8sObject]:
-    objs: list[K8sObject] = []
-    for f in files:
-        try:
-            objs += load_manifests([f])
-        except InputError as err:  # placeholder templates and doc fragments
-            assert str(err).startswith(str(f))
-    return objs
-
-
-def validate_core(o: dict) -> None:
-    """kubernetes_validate for built-in kinds (CRD-backed kinds have no schema there)."""
-    av = str(o.get("apiVersion", ""))
-    if "/" not in av or av.split("/")[0].endswith(".k8s.io") or av.startswith(("apps/", "batch/", "policy/")):
-        try:
-            kubernetes_validate.validate(o, "1.31", strict=True)
-        except kubernetes_validate.SchemaNotFoundError:
-            assert "." in av.split("/")[0], av  # only CRD groups may lack a schema
+from translators.k8s import WorkloadContext
 
 
 def test_addons_corpus():

@@ -6,8 +6,8 @@ import json
 import kubernetes_validate
 import pytest
 
+from builders_addons import run
 from helpers import rules
-from test_addons import run
 from translators.k8s import WorkloadContext
 
 

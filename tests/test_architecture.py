@@ -1,6 +1,7 @@
-"""Architecture rules: translators are pure (never import Pulumi)."""
+"""Architecture rules: translators are pure (never import Pulumi); test modules share builders, not each other."""
 from __future__ import annotations
 
+import ast
 import pkgutil
 import re
 import subprocess
@@ -51,3 +52,14 @@ def test_every_concern_folder_is_registered():
     folders = {p.parent.name for p in (ROOT / "translators").glob("*/translate.py")}
     assert {c.name for c in CONCERNS} == folders | {"loadbalancer", "plain_secrets"}
     assert all(c.translators for c in CONCERNS)
+
+
+def test_no_test_module_imports_another_test_module():
+    """Shared builders live in tests/helpers.py, tests/builders_*.py and conftest.py, never in a ``test_*`` module."""
+    offenders = []
+    for p in sorted((ROOT / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"), str(p))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            offenders += [f"{p.name}:{node.lineno} {n}" for n in names if n.split(".")[0].startswith("test_")]
+    assert offenders == []

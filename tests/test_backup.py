@@ -5,10 +5,9 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import emitted_rule_ids, load, rules, run as run_translators
+from helpers import corpus_files, emitted_rule_ids, load, load_corpus, rules, run as run_translators, validate_core
 import yaml
 
-from test_addons_corpus import corpus_files, load_corpus, validate_core
 from translators.backup.translate import (BACKUP_TRANSLATORS, INDEX_KEY, container_name, index_velero, prepare,
                                 velero_settings)
 from translators.findings import catalogue

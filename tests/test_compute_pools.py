@@ -1,10 +1,11 @@
 """eksctl node groups -> AKS agent pools (translators/cluster/compute.py): spot, OS, kubelet, unsupported
-features and the system pool. Helpers live in test_compute.py."""
+features and the system pool. Helpers live in builders_compute.py."""
 from __future__ import annotations
 
 import pytest
 
-from test_compute import assert_system_pool_valid, groups, pool, rules, run
+from builders_compute import assert_system_pool_valid, groups, pool, rules, run
+
 
 # --- spot ------------------------------------------------------------------------------------------------
 

@@ -1,10 +1,10 @@
 """eksctl node groups -> AKS agent pools (translators/cluster/compute.py): VM size mapping, accelerators and
-overrides. Helpers live in test_compute.py."""
+overrides. Helpers live in builders_compute.py."""
 from __future__ import annotations
 
 import pytest
 
-from test_compute import assert_system_pool_valid, groups, pool, rules, run
+from builders_compute import assert_system_pool_valid, groups, pool, rules, run
 from translators.findings import catalogue
 from translators.refdata import vm_sizes
 

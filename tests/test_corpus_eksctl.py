@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import EXPECTED_ERRORS
 from translators.errors import InputError
 from translators.estate import TranslateOptions, translate_estate
 from translators.findings import catalogue
@@ -34,31 +35,6 @@ def _rows() -> list[str]:
 
 
 PATHS = _rows()
-
-_KARPENTER = "aws__karpenter-provider-aws/website/content/en/docs/getting-started/getting-started-with-karpenter/scripts/"
-_EKSCTL = "eksctl-io__eksctl/"
-
-# path -> (field of the first error, fragments its message must contain). Reviewed by hand against each file.
-EXPECTED_ERRORS = {
-    # zonalShiftConfig.enabled: ${ENABLE_ZONAL_SHIFT} is an unsubstituted envsubst placeholder
-    _KARPENTER + "step02-create-cluster-fargate.sh.block1.yaml":
-        ("zonalShiftConfig.enabled", ["expected boolean, got a string", "placeholder"]),
-    _KARPENTER + "step02-create-cluster.sh.block1.yaml":
-        ("zonalShiftConfig.enabled", ["expected boolean, got a string", "placeholder"]),
-    # containerRuntime is not a managed node group field
-    _EKSCTL + "pkg/ctl/cmdutils/test_data/managed-nodegroup-with-container-runtime.yaml":
-        ("managedNodeGroups[0].containerRuntime", ["unknown field 'containerRuntime'"]),
-    # eksctl's own negative test data
-    _EKSCTL + "pkg/eks/testdata/bad-field-1.yaml": ("metadata.zone", ["unknown field 'zone'"]),
-    _EKSCTL + "pkg/eks/testdata/bad-field-2.yaml":
-        # first error (line 13): eksctl decodes `ssh` into a struct, so `ssh: true` is refused too
-        ("nodeGroups[0].ssh", ["expected mapping, got a boolean", "withAddonPolicies.bar: unknown field 'bar'", "'foo'"]),
-    _EKSCTL + "pkg/eks/testdata/bad-type-1.yaml": ("metadata.version", ["expected string, got a decimal number", "quote it"]),
-    # eksctl refuses this file: its desiredCapacity/minSize/maxSize are inconsistent on purpose (and
-    # ng-with-wrong-min / ng-with-wrong-max would both sanitise to AKS pool name 'ngwithwrongm').
-    _EKSCTL + "pkg/ctl/cmdutils/test_data/scale-ng-test.yaml":
-        ("nodeGroups[4].desiredCapacity", ["desiredCapacity 2 is below minSize 3"]),
-}
 
 
 @cache

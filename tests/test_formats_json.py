@@ -5,13 +5,13 @@ import json
 
 import jsonschema
 
-import test_formats
+import builders_formats
 from translators.findings import Finding, finding
 from translators.reports.formats import ReportInput, to_json
 from translators.reports.formats.jsonreport import report_schema
 
-fake_catalogue = test_formats.fake_catalogue  # autouse: the fixed catalogue, bound here so that it applies here too
-report = test_formats.report  # the shared ReportInput fixture (bound, not imported: ruff F811 at each use)
+fake_catalogue = builders_formats.fake_catalogue  # autouse: the fixed catalogue, bound so it applies here
+report = builders_formats.report  # the shared ReportInput fixture (bound, not imported: ruff F811 at use)
 
 
 def test_json_report_validates_against_the_schema(report):

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import yaml
 
-import test_formats
-from test_formats import BASE, catalogue
+import builders_formats
+from builders_formats import BASE, catalogue
 from translators.findings import finding
 from translators.reports.formats import ReportInput, render, to_konveyor
 from translators.reports.formats.konveyor import EFFORT_POINTS
 
-fake_catalogue = test_formats.fake_catalogue  # autouse: the fixed catalogue, bound here so that it applies here too
-report = test_formats.report  # the shared ReportInput fixture (bound, not imported: ruff F811 at each use)
+fake_catalogue = builders_formats.fake_catalogue  # autouse: the fixed catalogue, bound so it applies here
+report = builders_formats.report  # the shared ReportInput fixture (bound, not imported: ruff F811 at use)
 
 
 def test_konveyor_ruleset_violations_category_and_effort(report):

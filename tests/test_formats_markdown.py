@@ -1,13 +1,13 @@
 """Markdown report: the quick-reference table, the counts line and findings grouped by severity."""
 from __future__ import annotations
 
-import test_formats
-from test_formats import BASE, catalogue
+import builders_formats
+from builders_formats import BASE, catalogue
 from translators.findings import SEVERITIES
 from translators.reports.formats import ReportInput, is_blocking, quick_reference, to_markdown
 
-fake_catalogue = test_formats.fake_catalogue  # autouse: the fixed catalogue, bound here so that it applies here too
-report = test_formats.report  # the shared ReportInput fixture (bound, not imported: ruff F811 at each use)
+fake_catalogue = builders_formats.fake_catalogue  # autouse: the fixed catalogue, bound so it applies here
+report = builders_formats.report  # the shared ReportInput fixture (bound, not imported: ruff F811 at use)
 
 
 def test_markdown_quick_reference_rows_for_present_areas(report):

@@ -5,13 +5,13 @@ import json
 
 import jsonschema
 
-import test_formats
-from test_formats import BASE, SARIF_SUBSET, _findings, catalogue
+import builders_formats
+from builders_formats import BASE, SARIF_SUBSET, catalogue, sample_findings
 from translators.findings import Finding, finding
 from translators.reports.formats import ReportInput, to_sarif
 
-fake_catalogue = test_formats.fake_catalogue  # autouse: the fixed catalogue, bound here so that it applies here too
-report = test_formats.report  # the shared ReportInput fixture (bound, not imported: ruff F811 at each use)
+fake_catalogue = builders_formats.fake_catalogue  # autouse: the fixed catalogue, bound so it applies here
+report = builders_formats.report  # the shared ReportInput fixture (bound, not imported: ruff F811 at use)
 
 
 def test_sarif_is_structurally_valid(report):
@@ -36,7 +36,7 @@ def test_sarif_rule_index_points_at_the_rule_and_rules_are_the_used_ones(report)
 
 
 def test_sarif_all_rules_lists_the_catalogue():
-    r = ReportInput(_findings(), {}, ["eksctl.yaml"], base_dir=BASE)
+    r = ReportInput(sample_findings(), {}, ["eksctl.yaml"], base_dir=BASE)
     run = to_sarif(r, all_rules=True)["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     assert [x["id"] for x in rules] == sorted(catalogue())
@@ -85,7 +85,7 @@ def test_sarif_uncatalogued_rule_gets_a_stand_in():
 
 
 def test_sarif_information_uri_adds_help_uri():
-    r = ReportInput(_findings()[:1], {}, ["eksctl.yaml"], information_uri="https://example.org/eks-to-aks")
+    r = ReportInput(sample_findings()[:1], {}, ["eksctl.yaml"], information_uri="https://example.org/eks-to-aks")
     driver = to_sarif(r)["runs"][0]["tool"]["driver"]
     assert driver["informationUri"] == "https://example.org/eks-to-aks"
     assert driver["rules"][0]["helpUri"] == "https://example.org/eks-to-aks/blob/main/docs/rules.md#clx-003"

@@ -1,4 +1,4 @@
-"""Names that collide once sanitised, over the strategies of ``test_fuzz``: node group → AKS pool names
+"""Names that collide once sanitised, over the strategies of ``builders_fuzz``: node group → AKS pool names
 (a collision is an error naming both groups) and IAM role / ServiceAccount → identity and federated credential
 names (always valid and unique).
 """
@@ -11,8 +11,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-import test_fuzz
-from test_fuzz import AS_OF, CLUSTER_HEAD, FUZZ, _write, dump
+import builders_fuzz
+from builders_fuzz import AS_OF, CLUSTER_HEAD, FUZZ, dump, write_input
 from translators.estate import TranslateOptions, translate_estate
 from translators.findings import Findings
 from translators.identity.translate import CREDENTIAL_NAME, IDENTITY_NAME, plan_identities
@@ -22,7 +22,7 @@ from translators.naming import POOL_LINUX, POOL_WINDOWS, pool_name
 from translators.workloads import translate_workloads
 from translators.input.yamlsource import load_documents
 
-work = test_fuzz.work  # test_fuzz's scratch-directory fixture (bound, not imported: ruff F811 at each use)
+work = builders_fuzz.work  # the scratch-directory fixture (bound, not imported: ruff F811 at each use)
 
 
 # ---------------------------------------------------------------------------------------------- names
@@ -41,7 +41,7 @@ def test_node_group_names_that_collide_get_unique_valid_pool_names(work, groups)
         if mine:
             body += f"{kind}:\n" + "".join(f"  - name: {json.dumps(n)}\n    instanceType: m5.xlarge\n"
                                            f"    amiFamily: {ami}\n" for _, n, ami in mine)
-    path = _write(work / "groups.yaml", CLUSTER_HEAD + "metadata: {name: c, region: us-east-1}\n" + body)
+    path = write_input(work / "groups.yaml", CLUSTER_HEAD + "metadata: {name: c, region: us-east-1}\n" + body)
     ordered = [g for kind in ("managedNodeGroups", "nodeGroups") for g in groups if g[0] == kind]
     names = [pool_name(n, windows=ami.startswith("Windows")) for _, n, ami in ordered]
     plan = translate_estate(str(path), TranslateOptions(as_of=AS_OF))

@@ -1,4 +1,4 @@
-"""Bad input never crashes a reader: the YAML source's guards, over the corpus and strategies of ``test_fuzz``.
+"""Bad input never crashes a reader: the YAML source's guards, over the corpus and strategies of ``builders_fuzz``.
 
 Bytes that are not UTF-8, characters YAML does not allow, empty files, several ClusterConfigs in one file and
 duplicate keys end in an :class:`~translators.errors.InputError` located at the file (and line); alias bombs and
@@ -19,15 +19,15 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-import test_fuzz
-from test_fuzz import (CLUSTER_FILES, CLUSTER_HEAD, FUZZ, MANIFEST_FILES, REPO, _get, _paths, _write, assert_located,
-                       corpus_docs, corpus_text, dump, run_cluster, run_manifests)
+import builders_fuzz
+from builders_fuzz import (CLUSTER_FILES, CLUSTER_HEAD, FUZZ, MANIFEST_FILES, REPO, assert_located, corpus_docs,
+                           corpus_text, dump, node_at, node_paths, run_cluster, run_manifests, write_input)
 from translators.input import yamlsource
 from translators.input.eksctl import load_cluster_config
 from translators.errors import InputError
 from translators.input.manifests import load_manifests
 
-work = test_fuzz.work  # test_fuzz's scratch-directory fixture (bound, not imported: ruff F811 at each use)
+work = builders_fuzz.work  # the scratch-directory fixture (bound, not imported: ruff F811 at each use)
 
 
 # ---------------------------------------------------------------------------------------------- text refused
@@ -39,7 +39,7 @@ def test_bytes_that_are_not_utf8(work, data):
     raw = corpus_text(rel).encode("utf-8")
     at = data.draw(st.integers(0, len(raw)))
     bad = data.draw(st.sampled_from([b"\xff", b"\xc3(", b"\xe2\x82", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80", b"\x80"]))
-    path = _write(work / "latin.yaml", raw[:at] + bad + raw[at:])
+    path = write_input(work / "latin.yaml", raw[:at] + bad + raw[at:])
     for load in (load_cluster_config, _load):
         with pytest.raises(InputError) as ei:
             load(str(path))
@@ -60,7 +60,7 @@ def test_forbidden_characters_name_their_line(work, data):
     text = corpus_text(rel)
     at = data.draw(st.integers(0, len(text)))
     char = data.draw(st.sampled_from(FORBIDDEN))
-    path = _write(work / "control.yaml", text[:at] + char + text[at:])
+    path = write_input(work / "control.yaml", text[:at] + char + text[at:])
     for load in (load_cluster_config, _load):
         with pytest.raises(InputError) as ei:
             load(str(path))
@@ -76,7 +76,7 @@ def _load(path: str | Path) -> None:
 
 @pytest.mark.parametrize("text", ["", "\n", "   \n\n", "# only a comment\n", "---\n---\n", "\ufeff"])
 def test_empty_files(work, text):
-    path = _write(work / "empty.yaml", text)
+    path = write_input(work / "empty.yaml", text)
     with pytest.raises(InputError) as ei:
         load_cluster_config(str(path))
     assert str(ei.value) == f"{path} kind: no document with kind: ClusterConfig found"
@@ -90,7 +90,7 @@ def test_several_cluster_configs_in_one_file(work, data):
     picks = data.draw(st.lists(st.sampled_from(CLUSTER_FILES), min_size=2, max_size=3))
     counts = [sum(isinstance(d, dict) and d.get("kind") == "ClusterConfig" for d in corpus_docs(r)) for r in picks]
     assume(all(counts))
-    path = _write(work / "many.yaml", "\n---\n".join(corpus_text(r) for r in picks))
+    path = write_input(work / "many.yaml", "\n---\n".join(corpus_text(r) for r in picks))
     with pytest.raises(InputError) as ei:
         load_cluster_config(str(path))
     assert_located(ei.value, path)
@@ -105,14 +105,14 @@ def test_duplicate_keys(work, data):
     docs = [d for d in corpus_docs(rel) if isinstance(d, dict) and d]
     assume(docs)
     doc = copy.deepcopy(data.draw(st.sampled_from(docs)))
-    holders = [p for p in _paths(doc) if isinstance(_get(doc, p), dict) and _get(doc, p)
-               and all(isinstance(k, str) and k != "<<" for k in _get(doc, p))]
+    holders = [p for p in node_paths(doc) if isinstance(node_at(doc, p), dict) and node_at(doc, p)
+               and all(isinstance(k, str) and k != "<<" for k in node_at(doc, p))]
     where = data.draw(st.sampled_from(holders))
-    key = data.draw(st.sampled_from(sorted(_get(doc, where))))
+    key = data.draw(st.sampled_from(sorted(node_at(doc, where))))
     # the duplicate is written by hand (yaml.safe_dump cannot emit one): a marker key, then replaced
-    _get(doc, where)["__DUPLICATE__"] = None
+    node_at(doc, where)["__DUPLICATE__"] = None
     text = dump([doc]).replace("__DUPLICATE__: null", f"{json.dumps(key, ensure_ascii=False)}: duplicate")
-    path = _write(work / "dup.yaml", text)
+    path = write_input(work / "dup.yaml", text)
     with pytest.raises(InputError) as ei:
         (load_cluster_config if rel in CLUSTER_FILES else _load)(str(path))
     assert_located(ei.value, path)
@@ -136,7 +136,7 @@ def test_alias_bombs_are_refused_naming_the_limit(work, levels, width, cluster, 
         sizes.append(1 + width * sizes[-1])
     total = 1 + sum(1 + s for s in sizes) + (10 if cluster else 0)  # + root, keys, the ClusterConfig head
     text = (CLUSTER_HEAD + "metadata: {name: bomb, region: us-east-1}\n" if cluster else "") + bomb(levels, width)
-    path = _write(work / "bomb.yaml", text)
+    path = write_input(work / "bomb.yaml", text)
     with mock.patch.object(yamlsource, "MAX_NODES", limit), pytest.raises(InputError) as ei:
         (load_cluster_config if cluster else _load)(str(path))  # refused either way: bomb or not a valid input
     assert_located(ei.value, path)
@@ -146,7 +146,7 @@ def test_alias_bombs_are_refused_naming_the_limit(work, levels, width, cluster, 
 @FUZZ
 @given(rel=st.sampled_from(CLUSTER_FILES + MANIFEST_FILES), limit=st.integers(0, 4000))
 def test_oversized_files_are_refused_naming_the_limit(work, rel, limit):
-    path = _write(work / "big.yaml", corpus_text(rel))
+    path = write_input(work / "big.yaml", corpus_text(rel))
     size = path.stat().st_size
     with mock.patch.object(yamlsource, "MAX_FILE_BYTES", limit):
         for load in (load_cluster_config, _load):

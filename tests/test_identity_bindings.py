@@ -1,15 +1,15 @@
 """Who claims a workload identity (translators/identity/bindings.py): eksctl ``iam.serviceAccounts`` and
 ``iam.podIdentityAssociations`` and ServiceAccounts annotated ``eks.amazonaws.com/role-arn`` → identities, their
-federated subjects and the ServiceAccounts eksctl would have created; over the estate of ``test_identity``.
+federated subjects and the ServiceAccounts eksctl would have created; over the estate of ``builders_identity``.
 """
 from __future__ import annotations
 
 import re
 import textwrap
 
-import test_identity
+import builders_identity
+from builders_identity import CLIENT, TENANT, by_name, corpus_rows, load, sa
 from conftest import CORPUS  # noqa: E402
-from test_identity import CLIENT, TENANT, _corpus, by_name, load, sa
 from translators.input.eksctl import load_cluster_config
 from translators.errors import InputError
 from translators.findings import Findings, catalogue
@@ -17,7 +17,7 @@ from translators.identity.translate import CREDENTIAL_NAME, IDENTITY_NAME, MAX_F
 from translators.k8s import WorkloadContext
 from translators.refdata import builtin_roles
 
-run = test_identity.run  # test_identity's estate fixture (bound, not imported: ruff F811 at each use)
+run = builders_identity.run  # the estate fixture (bound, not imported: ruff F811 at each use)
 
 
 def test_identities_and_federated_subjects(run):
@@ -50,7 +50,7 @@ def test_eksctl_only_service_accounts_are_created(run):
 # --- corpus ----------------------------------------------------------------------------------------
 
 def test_corpus_eksctl_identity_sources():
-    paths = [r["path"] for r in _corpus({"eksctl"}) if re.search(
+    paths = [r["path"] for r in corpus_rows({"eksctl"}) if re.search(
         r"serviceAccounts:|podIdentityAssociations:", (CORPUS / r["path"]).read_text(encoding="utf-8"))]
     assert len(paths) >= 4
     planned = 0

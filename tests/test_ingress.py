@@ -1,84 +1,25 @@
 """ALB Ingress → approuting / agic / nginx (translators/ingress/translate.py), rule coverage and the corpus.
 
 The mapping of alb.ingress.kubernetes.io/* annotations (translators/ingress/alb.py) is tested in
-``test_ingress_alb.py``, with this module's inputs and runner.
+``test_ingress_alb.py``; both use the inputs and runner of ``builders_ingress``.
 """
 from __future__ import annotations
 
 import csv
-import textwrap
 from pathlib import Path
 
 import pytest
 
+from builders_ingress import A, PUBLIC, TARGETS, ingress, line_of, objects, rules, run, translate
 from translators.errors import InputError
 from translators.findings import catalogue
-from translators.ingress.translate import INGRESS_TRANSLATORS, ingress_classes, is_alb_ingress, translate_ingress
-from translators.k8s import K8sObject, Translation, WorkloadContext
-from translators.input.manifests import load_manifests, split_objects
-from translators.ingress.loadbalancer import SERVICE_TRANSLATORS
-from translators.input.yamlsource import load_documents
+from translators.ingress.translate import ingress_classes, is_alb_ingress, translate_ingress
+from translators.k8s import WorkloadContext
+from translators.input.manifests import load_manifests
 
 from conftest import CORPUS  # noqa: E402
-TARGETS = ("approuting", "agic", "nginx")
-CLASS = {"approuting": "webapprouting.kubernetes.azure.com", "agic": "azure-application-gateway", "nginx": "nginx"}
 
 
-def objects(text: str) -> list[K8sObject]:
-    return [o for d in load_documents(textwrap.dedent(text), "in.yaml") for o in split_objects(d)]
-
-
-def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    for tr in [*INGRESS_TRANSLATORS, *SERVICE_TRANSLATORS]:
-        result = tr(obj, ctx)
-        if result is not None:
-            return result
-    return None
-
-
-def run(text: str, target: str = "approuting", **options) -> tuple[Translation, WorkloadContext]:
-    ctx = WorkloadContext(key_vault_name="kv-shop", options={"ingress": target, **options})
-    result = translate(objects(text)[0], ctx)
-    assert result is not None
-    return result, ctx
-
-
-def line_of(text: str, needle: str) -> int:
-    return next(i for i, line in enumerate(textwrap.dedent(text).splitlines(), 1) if needle in line)
-
-
-def rules(t: Translation) -> list[str]:
-    return [f.rule_id for f in t.findings]
-
-
-def ingress(annotations: dict[str, str], paths: str = "", cls: str = "alb", tls: str = "", cart: bool = True) -> str:
-    anns = "".join(f"\n    {k}: '{v}'" for k, v in annotations.items())
-    text = f"""
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: shop
-  namespace: web
-  annotations:{anns or ' {}'}
-spec:
-  ingressClassName: {cls}{tls}
-  rules:
-  - host: shop.example.org
-    http:
-      paths:{paths}
-      - path: /cart
-        pathType: Prefix
-        backend:
-          service:
-            name: cart
-            port:
-              number: 8080
-"""
-    return text if cart else text.split("\n      - path: /cart")[0] + "\n"
-
-
-A = "alb.ingress.kubernetes.io/"
-PUBLIC = {A + "scheme": "internet-facing"}
 LEGACY = """
 apiVersion: extensions/v1beta1
 kind: Ingress

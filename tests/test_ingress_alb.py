@@ -1,6 +1,6 @@
 """ALB annotations (translators/ingress/alb.py): alb.ingress.kubernetes.io/* read and mapped per target (scheme,
 listeners, certificates, backend protocol, health checks, target groups, policies), and every corpus annotation
-classified; with the inputs and runner of ``test_ingress``.
+classified; with the inputs and runner of ``builders_ingress``.
 """
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from builders_ingress import A, CLASS, PUBLIC, TARGETS, ingress, line_of, rules, run
 from conftest import CORPUS  # noqa: E402
-from test_ingress import A, CLASS, PUBLIC, TARGETS, ingress, line_of, rules, run
 from translators.ingress.alb import alb_annotation_row
 
 REDIRECT_PATH = """

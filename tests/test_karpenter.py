@@ -5,10 +5,10 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import emitted_rule_ids, load, rules, run
+from builders_karpenter import AMD, SF, SV, req
+from helpers import corpus_files, emitted_rule_ids, load, load_corpus, rules, run, validate_core
 import yaml
 
-from test_addons_corpus import corpus_files, load_corpus, validate_core
 from translators.findings import catalogue
 from translators.k8s import WorkloadContext
 from translators.karpenter.translate import KARPENTER_TRANSLATORS
@@ -64,17 +64,6 @@ def check_nap(o: dict) -> None:
         assert set(spec) <= {"imageFamily", "osDiskSizeGB", "maxPods", "kubelet", "tags", "vnetSubnetID"}
         assert set(spec.get("kubelet", {})) <= {"imageGCHighThresholdPercent", "imageGCLowThresholdPercent",
                                                 "cpuCFSQuota"}
-
-
-# --- requirement helpers (shared with test_karpenter_requirements.py) -----------------------------
-
-SF, SV = "karpenter.azure.com/sku-family", "karpenter.azure.com/sku-version"
-AMD, ARM = {"key": "kubernetes.io/arch", "operator": "In", "values": ["amd64"]}, \
-    {"key": "kubernetes.io/arch", "operator": "In", "values": ["arm64"]}
-
-
-def req(key, op, *values, **extra):
-    return {"key": key, "operator": op, **({"values": list(values)} if values else {}), **extra}
 
 
 # --- NodePool -------------------------------------------------------------------------------------
@@ -281,8 +270,6 @@ def test_rule_catalogue_shape():
 
 def test_every_emitted_rule_is_catalogued_and_every_rule_is_emitted():
     assert emitted_rule_ids("KAR", "karpenter/*.py", "karpenter_*.csv") == KAR_RULES
-
-
 
 
 def test_data_tables_have_provenance():

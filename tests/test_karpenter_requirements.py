@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_karpenter import AMD, ARM, SF, SV, req
+from builders_karpenter import AMD, ARM, SF, SV, req
 from translators.k8s import WorkloadContext
 from translators.karpenter.requirements import (azure_series, family_parts, map_requirements, size_cpus, sku_family,
                                                 sku_version)

@@ -5,73 +5,17 @@ import copy
 import json
 from pathlib import Path
 
-import kubernetes_validate
 import pytest
-from helpers import load, first_result, corpus_objects as load_corpus_objects, rules, run as run_translators
+from builders_network import DNS, SGP, first, perm, run, sg, translate, validate
+from helpers import corpus_objects as load_corpus_objects, load, rules
 import yaml
 
 from translators.findings import catalogue
-from translators.k8s import K8sObject, Translation, WorkloadContext
-from translators.network.translate import (DNS_RULE, INDEX_KEY, NETWORK_TRANSLATORS, clean_selector, index_network, prepare,
-                                 selector_matches, sgp_label_key)
+from translators.k8s import K8sObject, WorkloadContext
+from translators.network.translate import (INDEX_KEY, clean_selector, index_network, selector_matches, sgp_label_key)
 
 
 SRC = Path(__file__).resolve().parents[1] / "translators"
-DNS = json.loads(json.dumps(DNS_RULE))
-
-SGP = """\
-apiVersion: vpcresources.k8s.aws/v1beta1
-kind: SecurityGroupPolicy
-metadata:
-  name: database-pod-sg
-  namespace: database
-  labels: {team: data}
-spec:
-  podSelector:
-    matchLabels: {app: postgres, tier: database}
-  securityGroups:
-    groupIds:
-    - sg-0a1b2c3d4e5f6a7b8
-    - sg-1a2b3c4d5e6f7a8b9
-"""
-
-
-
-
-def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
-    return first_result(NETWORK_TRANSLATORS, obj, ctx)
-
-
-def run(source: str | list[K8sObject], groups: list[dict] | None = None, do_prepare: bool = True):
-    """``helpers.run`` over the network translators in a fresh context holding ``groups`` (when given)."""
-    ctx = WorkloadContext(options={"securityGroups": {"SecurityGroups": groups}} if groups is not None else {})
-    return run_translators(NETWORK_TRANSLATORS, source, ctx, prepare if do_prepare else None)
-
-
-def first(text: str, groups: list[dict] | None = None):
-    ctx, pairs = run(text, groups)
-    return (ctx, *pairs[0])
-
-
-def validate(policy: dict) -> dict:
-    kubernetes_validate.validate(policy, "1.31", strict=True)
-    return policy
-
-
-def sg(gid: str, ingress: list[dict] | None = None, egress: list[dict] | None = None) -> dict:
-    """One SecurityGroups[] entry in `aws ec2 describe-security-groups` shape."""
-    return {"GroupId": gid, "GroupName": gid, "Description": "d", "VpcId": "vpc-1", "OwnerId": "123456789012",
-            "IpPermissions": ingress or [], "IpPermissionsEgress": egress or []}
-
-
-def perm(proto: str = "tcp", lo: int | None = None, hi: int | None = None, cidrs=(), cidrs6=(), groups=(),
-         prefix_lists=()) -> dict:
-    p = {"IpProtocol": proto, "IpRanges": [{"CidrIp": c} for c in cidrs],
-         "Ipv6Ranges": [{"CidrIpv6": c} for c in cidrs6], "PrefixListIds": [{"PrefixListId": x} for x in prefix_lists],
-         "UserIdGroupPairs": [{"GroupId": g, "UserId": "123456789012"} for g in groups]}
-    if lo is not None:
-        p.update(FromPort=lo, ToPort=hi if hi is not None else lo)
-    return p
 
 
 # --- SecurityGroupPolicy without security group data: default deny --------------------------------

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from builders_network import DNS, SGP, first, perm, run, sg, translate, validate
 from helpers import load, rules
 
-from test_network import DNS, SGP, first, perm, run, sg, translate, validate
 from translators.k8s import WorkloadContext
 from translators.network.sgp import private_range
 

@@ -8,8 +8,7 @@ import datetime as dt
 import pytest
 
 from conftest import CORPUS
-from helpers import corpus_paths
-from test_corpus_eksctl import EXPECTED_ERRORS
+from helpers import EXPECTED_ERRORS, corpus_paths
 from translators.checks.preflight import PreflightOptions, preflight_rules, run_preflight
 from translators.errors import InputError
 from translators.estate import DEFAULT_CLUSTER_CONFIG, DEFAULT_MANIFESTS, TranslateOptions, translate_estate

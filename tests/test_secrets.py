@@ -5,10 +5,10 @@ import base64
 import csv
 import json
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
+from builders_secrets import KV, spc
 from helpers import load, first_result
 import yaml
 
@@ -22,10 +22,6 @@ from translators.secrets.index import INDEX_KEY, KV_SECRET_NAME
 from translators.secrets.plain import PLAIN_SECRET_TRANSLATORS
 
 from conftest import CORPUS  # noqa: E402
-
-KV = "kv-shop-1a2b3c4d"
-
-
 
 
 def translate(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
@@ -46,13 +42,6 @@ def run(text: str, ctx: WorkloadContext | None = None):
             results[o.ref()] = res
             findings += res.findings
     return ctx, findings, results
-
-
-def spc(objects: str, name: str = "app", extra_params: str = "", api: str = "v1") -> str:
-    body = textwrap.indent(textwrap.dedent(objects), " " * 8)
-    return (f"apiVersion: secrets-store.csi.x-k8s.io/{api}\nkind: SecretProviderClass\n"
-            f"metadata: {{name: {name}, namespace: shop}}\nspec:\n  provider: aws\n  parameters:\n"
-            f"    objects: |\n{body}" + textwrap.indent(textwrap.dedent(extra_params), "    ") + "---\n")
 
 
 def mount(sa: str, cls: str = "app", name: str | None = None, role: str | None = None) -> str:

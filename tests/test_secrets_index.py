@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from builders_secrets import KV, spc
 from helpers import load
 
-from test_secrets import KV, spc
 from translators.k8s import WorkloadContext
 from translators.secrets.index import (KV_SECRET_NAME, aws_secret_id, index_secrets, kv_secret_name,
                                        migration_command)

@@ -1,52 +1,24 @@
 """Storage translators: chain, index, StorageClass/PV/PVC dispatch, snapshots, Velero (translators/storage/translate.py).
 
 EBS → Azure Disk is tested in test_storage_disk.py, EFS/FSx/S3 → Azure Files / Blob in test_storage_files.py;
-both import the shared helpers and manifests below."""
+all three use the shared helpers and manifests of builders_storage.py."""
 from __future__ import annotations
 
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import corpus_paths, emitted_rule_ids, run as run_translators
+from builders_storage import EFS, ebs_class, only, rules, run
+from helpers import corpus_paths, emitted_rule_ids
 import yaml
 
 from translators.findings import catalogue
-from translators.k8s import K8sObject, Translation, WorkloadContext
+from translators.k8s import WorkloadContext
 from translators.input.manifests import load_manifests
 from translators.refdata import DATA
-from translators.storage.translate import (STORAGE_TRANSLATORS, INDEX_KEY, index_storage, prepare as prepare_storage,
-                                 quantity_gib, storage_class_mapping, velero_storage_class_configmap)
+from translators.storage.translate import (INDEX_KEY, index_storage, quantity_gib, storage_class_mapping, velero_storage_class_configmap)
 
 SRC = Path(__file__).resolve().parents[1] / "translators"
-
-
-def run(source: str | list[K8sObject], ctx: WorkloadContext | None = None, prepare: bool = True):
-    """Translate every object of ``source``; returns ``(ctx, [(obj, translation), ...])``."""
-    return run_translators(STORAGE_TRANSLATORS, source, ctx, prepare_storage if prepare else None)
-
-
-def only(text: str, ctx: WorkloadContext | None = None, prepare: bool = True):
-    """Translate and return ``(ctx, obj, translation)`` for the last object of ``text``."""
-    ctx, pairs = run(text, ctx, prepare)
-    return (ctx, *pairs[-1])
-
-
-def rules(res: Translation) -> list[str]:
-    return [f.rule_id for f in res.findings]
-
-
-def line_of(text: str, needle: str) -> int:
-    return next(i for i, ln in enumerate(textwrap.dedent(text).splitlines(), 1) if needle in ln)
-
-
-def ebs_class(params: dict | None = None, provisioner: str = "ebs.csi.aws.com", **extra) -> str:
-    doc = {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "fast"},
-           "provisioner": provisioner, **extra}
-    if params is not None:
-        doc["parameters"] = params
-    return yaml.safe_dump(doc, sort_keys=False)
 
 
 # --- StorageClass dispatch ------------------------------------------------------------------------
@@ -60,22 +32,6 @@ def test_default_class_annotation():
 
 
 # --- claims on translated classes ----------------------------------------------------------------
-
-EFS = """\
-apiVersion: storage.k8s.io/v1
-kind: StorageClass
-metadata: {name: efs-sc}
-provisioner: efs.csi.aws.com
-parameters:
-  provisioningMode: efs-ap
-  fileSystemId: fs-0123456789abcdef0
-  directoryPerms: "700"
-mountOptions: [tls, iam, "accesspoint=fsap-1", nconnect=4]
-allowedTopologies:
-- matchLabelExpressions:
-  - {key: topology.kubernetes.io/zone, values: [us-east-1a]}
-reclaimPolicy: Retain
-"""
 
 
 CLAIM = """\
@@ -304,8 +260,6 @@ def test_rule_catalogue_shape():
 
 def test_every_emitted_rule_is_catalogued():
     assert emitted_rule_ids("STO", "storage/*.py", "storage_*.csv") <= STORAGE_RULES
-
-
 
 
 def test_data_tables_have_provenance():

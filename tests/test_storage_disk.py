@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_storage import ebs_class, line_of, only, rules, run
+from builders_storage import ebs_class, line_of, only, rules, run
 from translators.k8s import WorkloadContext
 from translators.storage.disk import DES_PLACEHOLDER, azure_zone
 

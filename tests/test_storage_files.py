@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_storage import EFS, ebs_class, line_of, only, rules, run
+from builders_storage import EFS, ebs_class, line_of, only, rules, run
 from translators.findings import catalogue
 from translators.k8s import WorkloadContext
 
