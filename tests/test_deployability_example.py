@@ -20,6 +20,8 @@ Reading the example (examples/cluster.yaml + examples/manifests):
   (SEC-001, SEC-004).
 * the others run after listed steps: the application must use its workload identity (IDN-001), its env,
   Secrets or ConfigMaps name AWS services (APP-*, SEC-*), or a claim's AWS volume was dropped (STO-016).
+* ``external-dns`` (switched to Azure DNS) still holds ``${DNS_ZONE_RESOURCE_GROUP}``: the deployment stage does not
+  send it until ``eks-to-aks:dns`` is set (PRE-056), so it cannot run on this plan.
 * ``fluent-bit`` and ``cluster-autoscaler`` are replaced by AKS features (dropped): no verdict.
 """
 from __future__ import annotations
@@ -40,7 +42,7 @@ EXPECTED = {
     ("CronJob", "shop-jobs", "order-archiver"): ("runs-after-steps", {"IDN-001", "APP-003", "APP-004"}),
     ("StatefulSet", "shop", "catalog-db"): ("runs-after-steps", {"SEC-009"}),
     ("StatefulSet", "shop", "search"): ("runs-after-steps", {"CMP-008"}),
-    ("Deployment", "kube-system", "external-dns"): ("runs-after-steps", {"IDN-001", "ADD-014", "ADD-015"}),
+    ("Deployment", "kube-system", "external-dns"): ("cannot-run", {"IDN-001", "ADD-014", "ADD-015"}),
     ("Deployment", "shop", "storefront"): ("runs", set()),
 }
 
@@ -55,7 +57,9 @@ def test_example_pools_of_zonal_disk_workloads_get_zones(example_plan):
     zones = {p.name: p.availability_zones for p in example_plan.node_pools}
     assert zones["gpureco"] == zones["legacymixed"] == zones["general"] == ["1", "2", "3"]
     assert zones["batchspot"] == zones["armsearch"] == zones["window"] == []  # no zonal disk needs them
-    assert not any(v.reasons for v in example_plan.verdicts)
+    assert {v.name for v in example_plan.verdicts if v.reasons} == {"external-dns"}
+    (dns,) = [v for v in example_plan.verdicts if v.name == "external-dns"]
+    assert dns.reasons[0].startswith("PRE-056: Deployment kube-system/external-dns is not deployed")
 
 
 def test_example_has_no_scheduling_or_reference_misses(example_plan):
@@ -69,7 +73,7 @@ def test_reports_start_with_the_verdict_table(example_plan):
                     verdicts=example_plan.verdicts)
     md = render(r, "markdown")
     assert md.index("## Workloads") < md.index("## Quick reference")
-    assert "1 run, 10 run after the listed steps, 0 cannot run on the planned cluster." in md
+    assert "1 run, 9 run after the listed steps, 1 cannot run on the planned cluster." in md
     assert "| Deployment/shop/recommendations | runs after the listed steps | CMP-006, STO-016, APP-003 |" in md
     doc = json.loads(render(r, "json"))
     import jsonschema

@@ -173,7 +173,11 @@ def test_custom_resource_pod_specs_are_checked(tmp_path):
     etl = verdict(plan, "etl")
     assert etl.verdict == "cannot-run" and "needs pool=missing" in etl.reasons[0]
     assert "spec.executor" in " ".join(sch(plan, "SCH-001"))
-    assert verdict(plan, "wf").verdict == "runs"  # inherits the workflow's toleration, gets the Spot one
+    # it fits the Spot pool (inherits the workflow's toleration, gets the Spot one), but no Argo CRD/controller is
+    # in this estate or provided by the stack: it is not deployed (PRE-052), so it cannot run yet
+    wf_verdict = verdict(plan, "wf")
+    assert wf_verdict.verdict == "cannot-run" and len(wf_verdict.reasons) == 1
+    assert "not deployed" in wf_verdict.reasons[0] and not [m for m in sch(plan, "SCH-001") if "wf" in m]
     wf = emitted(plan, "Workflow", "wf")
     assert SPOT_TOLERATION in wf["spec"]["templates"][0]["tolerations"]
 

@@ -154,6 +154,7 @@ def _translate_estate(path: str | None, opts: TranslateOptions, manifests: list[
         apply_cluster_requests(plan, findings)
         apply_deployability(plan, findings)  # whole-estate check over the plan: verdicts, findings, edits
     check_deployability(plan, opts.deploy, findings)  # how the objects reach the cluster (first up)
+    _not_deployed_cannot_run(plan, findings)
     for p in cfg.unread():
         findings.add("INP-001", f"{field_path(p)} is not translated", cfg.doc, p)
     from translators.checks.preflight import PreflightOptions, run_preflight
@@ -163,6 +164,22 @@ def _translate_estate(path: str | None, opts: TranslateOptions, manifests: list[
     plan.findings = sorted((f if f.file or f.line is None else replace(f, line=None) for f in findings),
                            key=lambda f: f.sort_key())
     return plan
+
+
+def _not_deployed_cannot_run(plan: AksPlan, findings: Findings) -> None:
+    """A workload the deployment stage does not send to the cluster (``DeployPlan.skipped``: a kind the API
+    server would not know, a placeholder only the user can fill) cannot run: its verdict says so, with the
+    finding that explains it (PRE-052/PRE-056), so no verdict says "runs" for an object that is never deployed."""
+    if plan.deploy is None or not plan.deploy.skipped or not plan.verdicts:
+        return
+    skipped = {tuple(key.rsplit("/", 3)[1:]) for key in plan.deploy.skipped}  # (kind, namespace, name)
+    why = [f"{f.rule_id}: {f.message}" for f in findings if f.rule_id in ("PRE-052", "PRE-056")]
+    for v in plan.verdicts:
+        if (v.kind, v.namespace or "", v.name) in skipped:
+            ref = f"{v.kind} {v.namespace + '/' if v.namespace else ''}{v.name} "
+            v.verdict = "cannot-run"
+            v.reasons = [*v.reasons, next((w for w in why if ref in w),
+                                          "not deployed by this stack (see the PRE-052/PRE-056 findings)")]
 
 
 def _account_export(workloads: Any, cleaned: Any) -> None:
