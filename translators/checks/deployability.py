@@ -36,6 +36,7 @@ from translators.errors import InputError
 from translators.findings import Finding, Findings, finding
 from translators.plan import AksPlan, NodePoolPlan, WorkloadVerdict
 from translators.refdata import read_table
+from translators.shapes import as_dict
 
 SPOT_LABEL = "kubernetes.azure.com/scalesetpriority"
 SPOT_TAINT = (SPOT_LABEL, "spot", "NoSchedule")
@@ -173,7 +174,7 @@ def nap_pool(obj: dict[str, Any], location: str) -> Pool:
     Karpenter's defaults (linux, amd64, on-demand) for unset keys, other ``karpenter.azure.com/*`` keys open."""
     name = str((obj.get("metadata") or {}).get("name", "default"))
     tpl = ((obj.get("spec") or {}).get("template") or {})
-    spec = tpl.get("spec") if isinstance(tpl.get("spec"), dict) else {}
+    spec = as_dict(tpl.get("spec"))
     labels: dict[str, frozenset[str] | None] = {
         "kubernetes.io/os": frozenset({"linux"}), "kubernetes.io/arch": frozenset({"amd64"}),
         "karpenter.sh/capacity-type": frozenset({"on-demand"}), "karpenter.sh/nodepool": frozenset({name}),
@@ -350,7 +351,7 @@ def _tolerated(taint: tuple[str, str, str], tolerations: list[Any]) -> bool:
 
 def _gpus(view: PodView) -> bool:
     for c in view.containers():
-        res = c.get("resources") if isinstance(c.get("resources"), dict) else {}
+        res = as_dict(c.get("resources"))
         for part in ("limits", "requests"):
             for k, v in (res.get(part) or {}).items() if isinstance(res.get(part), dict) else ():
                 if k in GPU_RESOURCES and str(v) not in ("0", ""):
@@ -432,13 +433,13 @@ def _provided_secrets(o: dict[str, Any]) -> list[str]:
     kind = o.get("kind")
     if kind not in ("SecretProviderClass", "ExternalSecret", "Certificate", "SealedSecret"):
         return []
-    spec = o.get("spec") if isinstance(o.get("spec"), dict) else {}
+    spec = as_dict(o.get("spec"))
     name = str((o.get("metadata") or {}).get("name", ""))
     if kind == "SecretProviderClass":
         return [str(so["secretName"]) for so in spec.get("secretObjects") or []
                 if isinstance(so, dict) and so.get("secretName")]
     if kind == "ExternalSecret":
-        target = spec.get("target") if isinstance(spec.get("target"), dict) else {}
+        target = as_dict(spec.get("target"))
         return [str(target.get("name") or name)]
     return [str(spec.get("secretName") or name)]
 
@@ -453,7 +454,7 @@ class _Estate:
         self.default_class: str | None = None
         for o in objects:
             kind = str(o.get("kind", ""))
-            md = o.get("metadata") if isinstance(o.get("metadata"), dict) else {}
+            md = as_dict(o.get("metadata"))
             ns, name = str(md.get("namespace") or ""), str(md.get("name", ""))
             self.names.setdefault((kind, ns), set()).add(name)
             if kind == "PersistentVolumeClaim":
@@ -539,7 +540,7 @@ def check_deployability(plan: AksPlan, cluster_findings: list[Finding] | None = 
     for i, obj in enumerate(wl.objects):
         r = origin.get(id(obj))
         file, line = (r.file, r.line) if r is not None else ("", None)
-        md = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+        md = as_dict(obj.get("metadata"))
         ns = str(md.get("namespace") or "")
         kind, name = str(obj.get("kind", "")), str(md.get("name", ""))
         ref = f"{kind}/{ns + '/' if ns else ''}{name}"
@@ -660,7 +661,7 @@ def _adder(found: list[Finding], ref: str, file: str, line: int | None) -> Any:
 def _check_object_refs(obj: dict[str, Any], kind: str, ns: str, estate: _Estate, add: Any, known: str) -> None:
     """Reference findings of non-pod objects; a reference an earlier finding on the object already names
     (``known``: their messages) is not reported twice."""
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = as_dict(obj.get("spec"))
     if kind == "PersistentVolumeClaim":
         sc = spec.get("storageClassName")
         if sc and not estate.has("StorageClass", "", str(sc)):
@@ -692,7 +693,7 @@ def _view_refs(view: PodView) -> Iterator[tuple[str, str, str]]:
             yield "ConfigMap", str(v["configMap"]["name"]), "high"
         if isinstance(v.get("persistentVolumeClaim"), dict) and v["persistentVolumeClaim"].get("claimName"):
             yield "PersistentVolumeClaim", str(v["persistentVolumeClaim"]["claimName"]), "high"
-        csi = v.get("csi") if isinstance(v.get("csi"), dict) else {}
+        csi = as_dict(v.get("csi"))
         spc = (csi.get("volumeAttributes") or {}).get("secretProviderClass") \
             if csi.get("driver") == "secrets-store.csi.k8s.io" and isinstance(csi.get("volumeAttributes"), dict) else None
         if spc:  # the Secrets Store CSI driver cannot mount without it: the pod stays ContainerCreating
@@ -953,7 +954,7 @@ def _ref_findings(wl: Any) -> dict[tuple[str, str, str], list[Finding]]:
         if not serious:
             continue
         for o in res.objects:
-            md = o.get("metadata") if isinstance(o.get("metadata"), dict) else {}
+            md = as_dict(o.get("metadata"))
             ns = str(md.get("namespace") or "default")
             out.setdefault((str(o.get("kind")), ns, str(md.get("name"))), []).extend(serious)
             for secret in _provided_secrets(o):  # an operator object's findings concern the Secret it makes

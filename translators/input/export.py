@@ -27,6 +27,7 @@ from translators.findings import Finding, finding
 from translators.k8s import K8sObject
 from translators.refdata import read_table
 from translators.input.yamlsource import clone
+from translators.shapes import as_dict
 
 TABLE = "export_cleanup.csv"
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -129,7 +130,7 @@ def _owner_references(e: _Edit, rule: CleanupRule) -> None:
 
 def _job_selector(e: _Edit, rule: CleanupRule) -> None:
     """A Job's generated selector (with the EKS controller uid) is refused unless ``manualSelector``."""
-    spec = e.source.obj.get("spec") if isinstance(e.source.obj.get("spec"), dict) else {}
+    spec = as_dict(e.source.obj.get("spec"))
     labels = _get(spec, ("selector", "matchLabels"))
     if not isinstance(labels, dict) or not any(k in labels for k in CONTROLLER_UID_KEYS):
         return

@@ -30,6 +30,7 @@ from translators.registry.images import (ecr_host, eks_addon_accounts, image_cop
                               public_host, rewrite_image)
 from translators.registry.images import image_reference_error
 from translators.reports.shell import shown
+from translators.shapes import as_dict
 
 INDEX_KEY = "registryIndex"
 MIRROR_OPTION = "mirrorPublicImages"
@@ -81,7 +82,7 @@ def _ns(obj: K8sObject) -> str:
 
 
 def _pull_secrets(tpl: dict) -> list[str]:
-    spec = tpl.get("spec") if isinstance(tpl.get("spec"), dict) else {}
+    spec = as_dict(tpl.get("spec"))
     return [str(s["name"]) for s in spec.get("imagePullSecrets") or [] if isinstance(s, dict) and s.get("name")]
 
 

@@ -27,6 +27,7 @@ from translators.k8s import K8sObject, WorkloadContext
 from translators.plan import SecretMigration
 from translators.naming import short_hash
 from translators.podspec import pod_template
+from translators.shapes import as_dict
 
 INDEX_KEY = "secretsIndex"
 CSI_DRIVER = "secrets-store.csi.k8s.io"
@@ -106,7 +107,7 @@ def index_secrets(objects: list[K8sObject]) -> dict[str, Any]:
     for o in objects:
         if o.kind not in ("SecretProviderClass", "SecretStore", "ClusterSecretStore"):
             continue
-        spec = o.obj.get("spec") if isinstance(o.obj.get("spec"), dict) else {}
+        spec = as_dict(o.obj.get("spec"))
         if o.kind == "SecretProviderClass" and o.group == SPC_GROUP:
             aws = str(spec.get("provider", "")).lower() == "aws"
             classes[f"{o.namespace or 'default'}/{o.name}"] = {"aws": aws, "consumers": [], "file": o.file,
