@@ -314,13 +314,13 @@ def _req_ok(pool: Pool, key: str, op: str, values: list[str]) -> bool:
     if key not in pool.labels and (key.startswith(DYNAMIC_LABELS)
                                    or (pool.gpu and key.startswith(DYNAMIC_GPU_LABELS))):
         return op not in ("DoesNotExist",)  # set by an agent at run time: any value may be there
-    have = pool.labels.get(key, ANY) if key in pool.labels or (pool.nap and _nap_open(key)) else "absent"
-    if have == "absent":
-        return op in ("NotIn", "DoesNotExist")
+    if key not in pool.labels and not (pool.nap and _nap_open(key)):
+        return op in ("NotIn", "DoesNotExist")  # the label is absent from the pool's nodes
+    have = pool.labels.get(key, ANY)  # None (ANY): the pool leaves the value open
     if op == "In":
-        return have is ANY or bool(have & set(values))
+        return have is None or bool(have & set(values))
     if op == "NotIn":
-        return have is ANY or bool(have - set(values))
+        return have is None or bool(have - set(values))
     if op == "Exists":
         return True
     if op == "DoesNotExist":
@@ -328,7 +328,7 @@ def _req_ok(pool: Pool, key: str, op: str, values: list[str]) -> bool:
     if op in ("Gt", "Lt") and values:
         try:
             bound = int(values[0])
-            return have is ANY or any((int(v) > bound) if op == "Gt" else (int(v) < bound) for v in have)
+            return have is None or any((int(v) > bound) if op == "Gt" else (int(v) < bound) for v in have)
         except ValueError:
             return False
     return False
@@ -813,7 +813,7 @@ def _claim_zonal(obj: dict[str, Any], claim: str, ns: str, estate: _Estate) -> b
     return sc != "" and estate.zonal_class(sc)
 
 
-def _set_path(obj: dict[str, Any], path: tuple, value: Any) -> dict[str, Any]:
+def _set_path(obj: dict[str, Any] | list[Any], path: tuple, value: Any) -> dict[str, Any]:
     """A copy of ``obj`` with ``value`` at ``path``: only the containers along the path are copied."""
     if not path:
         return value
@@ -823,7 +823,8 @@ def _set_path(obj: dict[str, Any], path: tuple, value: Any) -> dict[str, Any]:
         out_l[head] = _set_path(obj[head], rest, value)
         return out_l  # type: ignore[return-value]
     out = dict(obj) if isinstance(obj, dict) else {}
-    out[head] = _set_path(out.get(head) if isinstance(out.get(head), (dict, list)) else {}, rest, value)
+    child = out.get(head)
+    out[head] = _set_path(child if isinstance(child, (dict, list)) else {}, rest, value)
     return out
 
 
@@ -851,10 +852,13 @@ def _rewrite_labels(obj: dict[str, Any], view: PodView, plan: AksPlan, add: Any,
         new_sel: dict[str, Any] = {}
         for k, v in sel.items():
             row = table.get(k)
-            mapped = (k, v) if row is None else _map_label(row, k, str(v), plan, nap_spot)
-            if mapped is None:
-                add("SCH-003", f"nodeSelector {k}={v} removed ({row['note'] or 'no AKS equivalent'}){where}")
-                continue
+            if row is None:
+                mapped = (k, v)
+            else:
+                mapped = _map_label(row, k, str(v), plan, nap_spot)
+                if mapped is None:
+                    add("SCH-003", f"nodeSelector {k}={v} removed ({row['note'] or 'no AKS equivalent'}){where}")
+                    continue
             new_sel[mapped[0]] = mapped[1]
             if mapped != (k, v):
                 add("SCH-002", f"nodeSelector {k}={v} -> {mapped[0]}={mapped[1]}{where}")
@@ -878,7 +882,7 @@ def _rewrite_term(term: dict[str, Any], table: dict[str, dict[str, str]], plan: 
     """One node selector term with its AWS-only expressions rewritten or removed (see :func:`_rewrite_labels`)."""
     exprs = []
     for e in term.get("matchExpressions") or []:
-        row = table.get(e.get("key")) if isinstance(e, dict) else None
+        row = table.get(e.get("key", "")) if isinstance(e, dict) else None  # the table has no "" label
         if row is None:
             exprs.append(e)
             continue
@@ -1002,7 +1006,7 @@ def apply_deployability(plan: AksPlan, findings: Findings) -> DeployabilityResul
     _replaced_roles_are_info(plan, findings)  # before the check: the verdicts' steps read the severities
     res = check_deployability(plan, list(findings))
     zones = sorted({z for p in plan.node_pools for z in p.availability_zones})
-    if res.needs_zones and zones and kept is not None:
+    if res.needs_zones and zones and wl is not None and kept is not None:  # kept is None when wl is
         # act on SCH-006: eksctl spreads a group without availabilityZones over the cluster's zones, so the
         # faithful AKS pool is zonal too; the check then runs again on the unedited objects (edits are copies)
         for p in plan.node_pools:
@@ -1138,7 +1142,8 @@ def move_bootstrap_labels(cfg: Any, pools: list[NodePoolPlan], findings: Finding
             found: list[tuple[tuple, dict[str, str]]] = []
             for path, text in texts:
                 for m in _NODE_LABELS.finditer(text):
-                    found.append((path, dict(pair.partition("=")[::2] for pair in m.group(1).split(",") if "=" in pair)))
+                    pairs = (pair.partition("=") for pair in m.group(1).split(",") if "=" in pair)
+                    found.append((path, {k: v for k, _, v in pairs}))
             br = _get(g, ("bottlerocket", "settings", "kubernetes", "node-labels"))
             if isinstance(br, dict):
                 cfg.mark(kind, i, "bottlerocket", "settings", "kubernetes", "node-labels")
