@@ -71,11 +71,11 @@ class _IngressJob(AlbAnnotations):
         used: set[str] = set()
 
         def resolve(backend: Any, where: tuple) -> Any:
-            svc = backend.get("service") if isinstance(backend, dict) else None
-            port = svc.get("port") if isinstance(svc, dict) else None
+            svc = as_dict(backend.get("service") if isinstance(backend, dict) else None)
+            port = svc.get("port")
             if not isinstance(port, dict) or port.get("name") != USE_ANNOTATION:
                 return backend
-            name = svc.get("name")
+            name: Any = svc.get("name")  # as written (None when missing: no such action)
             used.add(name)
             action = actions.get(name, {"type": "missing"})
             if is_https_redirect(action):
@@ -95,8 +95,8 @@ class _IngressJob(AlbAnnotations):
                 del spec["defaultBackend"]
         rules = []
         for i, rule in enumerate(spec.get("rules") or []):
-            http = rule.get("http") if isinstance(rule, dict) else None
-            paths = http.get("paths") if isinstance(http, dict) else None
+            http = as_dict(rule.get("http") if isinstance(rule, dict) else None)
+            paths = http.get("paths")
             if not isinstance(paths, list):
                 rules.append(rule)
                 continue
