@@ -105,14 +105,20 @@ class _Edit:
         """Remove ``path`` if present (an emptied ``annotations``/``labels`` mapping goes too)."""
         if _get(self.source.obj if self.obj is None else self.obj, path) is None:
             return False
-        if self.obj is None:
-            self.obj = clone(self.source.obj)
-        parent = _get(self.obj, path[:-1]) if len(path) > 1 else self.obj
-        del parent[path[-1]]
+        obj = self.writable()
+        parent, key = _get(obj, path[:-1]), path[-1]  # parent: obj itself for a one-key path
+        del parent[key]
         if len(path) > 2 and path[-2] in ("annotations", "labels") and not parent:
-            _get(self.obj, path[:-2]).pop(path[-2], None)
-        self.removed.setdefault(rule, []).append(path[-1])
+            _get(obj, path[:-2]).pop(path[-2], None)
+        self.removed.setdefault(rule, []).append(key)
         return True
+
+    def writable(self) -> dict[str, Any]:
+        """The edited manifest: a deep copy of the source, made on the first call."""
+        if self.obj is None:
+            self.obj = obj = clone(self.source.obj)
+            return obj
+        return self.obj
 
     def result(self) -> K8sObject:
         return self.source if self.obj is None else K8sObject(self.source.doc, self.obj, self.source.base_path)
@@ -191,9 +197,7 @@ def _service_addresses(e: _Edit, rule: CleanupRule) -> None:
             continue
         keep = str(p["name"]) in names if p.get("name") else p.get("nodePort") in numbers
         if not keep:
-            if e.obj is None:
-                e.obj = clone(e.source.obj)
-            e.obj["spec"]["ports"][i].pop("nodePort", None)
+            e.writable()["spec"]["ports"][i].pop("nodePort", None)
             e.removed.setdefault(rid, []).append("nodePort")
 
 
