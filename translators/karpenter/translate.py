@@ -118,7 +118,7 @@ def _os_disk(spec: dict[str, Any], root_device: str, add: Add) -> int | None:
     root = (next((b for b in bdms if b.get("rootVolume")), None)
             or next((b for b in bdms if b.get("deviceName") == root_device), None)
             or (bdms[0] if len(bdms) == 1 else None))
-    ebs = (root or {}).get("ebs") if isinstance((root or {}).get("ebs"), dict) else {}
+    ebs = as_dict((root or {}).get("ebs"))
     others = [str(b.get("deviceName")) for b in bdms if b is not root]
     if others:
         add("KAR-010", f"extra block devices {', '.join(others)} not attached by AKS", "blockDeviceMappings")

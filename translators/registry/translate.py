@@ -164,8 +164,8 @@ def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translati
         where = (*path, "image")
         ecr = ecr_host(ref.host)
         if target is None:
-            if ecr is None and public_host(ref) is None and ref.host != ls and not ref.host.endswith(".azurecr.io") \
-                    and not is_templated(image):
+            if ecr is None and public_host(ref) is None and ref.host is not None and ref.host != ls \
+                    and not ref.host.endswith(".azurecr.io") and not is_templated(image):  # (host None: public)
                 concern = True
                 add_finding(findings, "REG-008", f"{obj.ref()}: image {image} comes from registry {ref.host}",
                             obj, *where)
@@ -187,8 +187,8 @@ def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translati
         if not (ref.tag or ref.digest):
             add_finding(findings, "REG-002", f"{obj.ref()} container {name}: {image} has no tag; now {target}",
                         obj, *where)
-    pod_spec = tpl.get("spec")
-    has_pull_secrets = isinstance(pod_spec, dict) and isinstance(pod_spec.get("imagePullSecrets"), list)
+    pod_spec = as_dict(tpl.get("spec"))
+    has_pull_secrets = isinstance(pod_spec.get("imagePullSecrets"), list)
     if not (edits or concern or has_pull_secrets) or _vpc_cni_component(obj):
         return None
     removed = _ecr_pull_secrets(obj, pod_spec, ctx, _all_ecr(obj.obj)) if has_pull_secrets else []
@@ -267,7 +267,7 @@ def translate_pull_secret(obj: K8sObject, ctx: WorkloadContext) -> Translation |
         return None
     new = obj.copy()
     cfg = _read_docker_config(new, key) or {}
-    auths = cfg.get("auths") if key == ".dockerconfigjson" else cfg
+    auths = as_dict(cfg.get("auths")) if key == ".dockerconfigjson" else cfg  # a mapping, as kind is "mixed"
     gone = sorted(h for h in list(auths) if _is_ecr_entry(h))
     for h in gone:
         del auths[h]

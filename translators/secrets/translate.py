@@ -253,8 +253,8 @@ def translate_secret(obj: K8sObject, ctx: WorkloadContext) -> Translation | None
     """
     if not is_secret_manifest(obj.obj):
         return None
-    annotations = obj.metadata.get("annotations")
-    stripped = isinstance(annotations, dict) and annotations.get(LAST_APPLIED) is not None
+    annotations = as_dict(obj.metadata.get("annotations"))
+    stripped = annotations.get(LAST_APPLIED) is not None
     new = obj.obj
     if stripped:
         new, md = obj.edit("metadata")
