@@ -20,6 +20,7 @@ from translators.gcpause import gc_paused
 from translators.naming import acr_name, key_vault_name, workspace_name
 from translators.plan import AksPlan, ClusterFeature
 from translators.checks.deployment import DeployOptions, check_deployability
+from translators.shapes import as_dict
 
 #: eksctl wellKnownPolicies of components AKS runs itself (Disk/Files CSI drivers, the managed cluster
 #: autoscaler, application routing / AGIC): their accounts need no workload identity (severity info).
@@ -194,7 +195,7 @@ def _eksctl_only_accounts(cfg: Any, objects: list, identities: dict, findings: F
     the account (manifests get IDN-001 on their own ServiceAccount), but the application still has to move
     from AWS SDK credentials to its workload identity."""
     in_manifests = {(o.namespace or "default", o.name) for o in objects if o.kind == "ServiceAccount" and not o.group}
-    iam = cfg.data.get("iam") if isinstance(cfg.data.get("iam"), dict) else {}  # ``iam:`` with nothing under it
+    iam = as_dict(cfg.data.get("iam"))  # ``iam:`` with nothing under it
     for kind, name_key in (("serviceAccounts", None), ("podIdentityAssociations", "serviceAccountName")):
         for i, entry in enumerate(iam.get(kind) or []):
             if not isinstance(entry, dict):
@@ -204,7 +205,7 @@ def _eksctl_only_accounts(cfg: Any, objects: list, identities: dict, findings: F
             if key in in_manifests:
                 continue
             ident = identities.get(key)
-            wk = entry.get("wellKnownPolicies") if isinstance(entry.get("wellKnownPolicies"), dict) else {}
+            wk = as_dict(entry.get("wellKnownPolicies"))
             replaced = bool(wk) and all(k in AKS_REPLACED_POLICIES for k, v in wk.items() if v) \
                 and not (entry.get("attachPolicyARNs") or entry.get("attachPolicy"))
             findings.add("CLU-016", f"iam.{kind}[{i}] {key[0]}/{key[1]}" + (

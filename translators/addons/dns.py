@@ -18,6 +18,7 @@ from typing import Any
 from translators.findings import Findings
 from translators.k8s import K8sObject, Translation, WorkloadContext, add_finding, handles
 from translators.podspec import containers, pod_template
+from translators.shapes import as_dict
 
 # kinds add-on workloads (external-dns among them) run as; translators.addons.translate uses them too
 WORKLOAD_KINDS = {"Deployment", "DaemonSet", "StatefulSet", "ReplicaSet", "Pod", "Job", "CronJob"}
@@ -25,11 +26,6 @@ EXTERNAL_DNS_IMAGE = re.compile(r"(^|/)external-dns([:@]|$)")
 WI_LABEL = "azure.workload.identity/use"
 DNS_DEFAULTS = {"subscriptionId": "${DNS_ZONE_SUBSCRIPTION_ID}", "resourceGroup": "${DNS_ZONE_RESOURCE_GROUP}",
                 "zoneName": "${DNS_ZONE_NAME}", "certManagerClientId": "${CERT_MANAGER_IDENTITY_CLIENT_ID}"}
-
-
-def as_dict(x: Any) -> dict[str, Any]:
-    """``x`` if it is a mapping, else ``{}``."""
-    return x if isinstance(x, dict) else {}
 
 
 def dns_settings(ctx: WorkloadContext) -> dict[str, str]:
@@ -108,7 +104,9 @@ def translate_external_dns(obj: K8sObject, ctx: WorkloadContext) -> Translation 
             break
     if not findings:
         return None
-    tpl = pod_template(new)[1]
+    found = pod_template(new)
+    assert found is not None  # findings were made on its containers, so it has a pod template
+    tpl = found[1]
     spec = tpl["spec"]
     spec["volumes"] = [v for v in spec.get("volumes") or [] if as_dict(v).get("name") not in mounts] + [
         {"name": "azure-config-file", "secret": {"secretName": secret}}]
@@ -129,8 +127,8 @@ def translate_dns_endpoint(obj: K8sObject, ctx: WorkloadContext) -> Translation 
         return None
     new, findings = obj.copy(), Findings()
     for i, ep in enumerate(as_dict(new.get("spec")).get("endpoints") or []):
-        props = as_dict(ep).get("providerSpecific")
-        aws = [p for p in props or [] if str(as_dict(p).get("name", "")).startswith("aws/")]
+        props = as_dict(ep).get("providerSpecific") or []
+        aws = [p for p in props if str(as_dict(p).get("name", "")).startswith("aws/")]
         if aws:
             ep["providerSpecific"] = [p for p in props if p not in aws]
             if not ep["providerSpecific"]:

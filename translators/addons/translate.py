@@ -24,12 +24,13 @@ from functools import lru_cache, cache
 from typing import Any
 from collections.abc import Iterable
 
-from translators.addons.dns import (WORKLOAD_KINDS, as_dict, translate_cert_manager_issuer, translate_dns_endpoint,
+from translators.addons.dns import (WORKLOAD_KINDS, translate_cert_manager_issuer, translate_dns_endpoint,
                          translate_external_dns)
 from translators.findings import Findings
 from translators.k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_indexer, handles
 from translators.podspec import containers, pod_template
 from translators.refdata import read_table
+from translators.shapes import as_dict
 
 INDEX_KEY = "addonIndex"
 CLUSTER_SCOPED = {"ClusterRole", "ClusterRoleBinding", "ValidatingWebhookConfiguration",

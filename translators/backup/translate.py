@@ -27,6 +27,7 @@ from translators.findings import Findings
 from translators.k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, estate_indexer, handles
 from translators.podspec import POD_KINDS, containers
 from translators.refdata import read_table
+from translators.shapes import as_dict
 
 INDEX_KEY = "veleroIndex"
 GROUP = "velero.io"
@@ -97,7 +98,7 @@ def _location(obj: K8sObject, ctx: WorkloadContext, keys: tuple[str, ...]) -> tu
     new, findings, settings = obj.copy(), Findings(), velero_settings(ctx)
     spec = new["spec"]
     spec["provider"] = PROVIDERS[str(spec["provider"]).lower()]
-    old = spec.get("config") if isinstance(spec.get("config"), dict) else {}
+    old = as_dict(spec.get("config"))
     spec["config"] = {k: settings[k] for k in keys}
     for key in old:
         row = _config_row(obj.kind, str(key))
@@ -159,10 +160,10 @@ def translate_backup_objects(obj: K8sObject, ctx: WorkloadContext) -> Translatio
     """Velero ``Backup`` / ``Schedule`` / ``Restore`` → passthrough, noting reliance on EBS snapshots."""
     if obj.group != GROUP or obj.kind not in ("Backup", "Schedule", "Restore"):
         return None
-    spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
+    spec = as_dict(obj.obj.get("spec"))
     base: tuple = ("spec",)
     if obj.kind == "Schedule":
-        spec, base = (spec.get("template") if isinstance(spec.get("template"), dict) else {}), ("spec", "template")
+        spec, base = (as_dict(spec.get("template"))), ("spec", "template")
     aws = _index(ctx)["awsSnapshotLocations"]
     findings = Findings()
     if obj.kind == "Restore":

@@ -36,6 +36,7 @@ from translators.errors import InputError
 from translators.findings import Finding, Findings, finding
 from translators.plan import AksPlan, NodePoolPlan, WorkloadVerdict
 from translators.refdata import read_table
+from translators.shapes import as_dict
 
 SPOT_LABEL = "kubernetes.azure.com/scalesetpriority"
 SPOT_TAINT = (SPOT_LABEL, "spot", "NoSchedule")
@@ -173,7 +174,7 @@ def nap_pool(obj: dict[str, Any], location: str) -> Pool:
     Karpenter's defaults (linux, amd64, on-demand) for unset keys, other ``karpenter.azure.com/*`` keys open."""
     name = str((obj.get("metadata") or {}).get("name", "default"))
     tpl = ((obj.get("spec") or {}).get("template") or {})
-    spec = tpl.get("spec") if isinstance(tpl.get("spec"), dict) else {}
+    spec = as_dict(tpl.get("spec"))
     labels: dict[str, frozenset[str] | None] = {
         "kubernetes.io/os": frozenset({"linux"}), "kubernetes.io/arch": frozenset({"amd64"}),
         "karpenter.sh/capacity-type": frozenset({"on-demand"}), "karpenter.sh/nodepool": frozenset({name}),
@@ -313,13 +314,13 @@ def _req_ok(pool: Pool, key: str, op: str, values: list[str]) -> bool:
     if key not in pool.labels and (key.startswith(DYNAMIC_LABELS)
                                    or (pool.gpu and key.startswith(DYNAMIC_GPU_LABELS))):
         return op not in ("DoesNotExist",)  # set by an agent at run time: any value may be there
-    have = pool.labels.get(key, ANY) if key in pool.labels or (pool.nap and _nap_open(key)) else "absent"
-    if have == "absent":
-        return op in ("NotIn", "DoesNotExist")
+    if key not in pool.labels and not (pool.nap and _nap_open(key)):
+        return op in ("NotIn", "DoesNotExist")  # the label is absent from the pool's nodes
+    have = pool.labels.get(key, ANY)  # None (ANY): the pool leaves the value open
     if op == "In":
-        return have is ANY or bool(have & set(values))
+        return have is None or bool(have & set(values))
     if op == "NotIn":
-        return have is ANY or bool(have - set(values))
+        return have is None or bool(have - set(values))
     if op == "Exists":
         return True
     if op == "DoesNotExist":
@@ -327,7 +328,7 @@ def _req_ok(pool: Pool, key: str, op: str, values: list[str]) -> bool:
     if op in ("Gt", "Lt") and values:
         try:
             bound = int(values[0])
-            return have is ANY or any((int(v) > bound) if op == "Gt" else (int(v) < bound) for v in have)
+            return have is None or any((int(v) > bound) if op == "Gt" else (int(v) < bound) for v in have)
         except ValueError:
             return False
     return False
@@ -350,7 +351,7 @@ def _tolerated(taint: tuple[str, str, str], tolerations: list[Any]) -> bool:
 
 def _gpus(view: PodView) -> bool:
     for c in view.containers():
-        res = c.get("resources") if isinstance(c.get("resources"), dict) else {}
+        res = as_dict(c.get("resources"))
         for part in ("limits", "requests"):
             for k, v in (res.get(part) or {}).items() if isinstance(res.get(part), dict) else ():
                 if k in GPU_RESOURCES and str(v) not in ("0", ""):
@@ -432,13 +433,13 @@ def _provided_secrets(o: dict[str, Any]) -> list[str]:
     kind = o.get("kind")
     if kind not in ("SecretProviderClass", "ExternalSecret", "Certificate", "SealedSecret"):
         return []
-    spec = o.get("spec") if isinstance(o.get("spec"), dict) else {}
+    spec = as_dict(o.get("spec"))
     name = str((o.get("metadata") or {}).get("name", ""))
     if kind == "SecretProviderClass":
         return [str(so["secretName"]) for so in spec.get("secretObjects") or []
                 if isinstance(so, dict) and so.get("secretName")]
     if kind == "ExternalSecret":
-        target = spec.get("target") if isinstance(spec.get("target"), dict) else {}
+        target = as_dict(spec.get("target"))
         return [str(target.get("name") or name)]
     return [str(spec.get("secretName") or name)]
 
@@ -453,7 +454,7 @@ class _Estate:
         self.default_class: str | None = None
         for o in objects:
             kind = str(o.get("kind", ""))
-            md = o.get("metadata") if isinstance(o.get("metadata"), dict) else {}
+            md = as_dict(o.get("metadata"))
             ns, name = str(md.get("namespace") or ""), str(md.get("name", ""))
             self.names.setdefault((kind, ns), set()).add(name)
             if kind == "PersistentVolumeClaim":
@@ -539,7 +540,7 @@ def check_deployability(plan: AksPlan, cluster_findings: list[Finding] | None = 
     for i, obj in enumerate(wl.objects):
         r = origin.get(id(obj))
         file, line = (r.file, r.line) if r is not None else ("", None)
-        md = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+        md = as_dict(obj.get("metadata"))
         ns = str(md.get("namespace") or "")
         kind, name = str(obj.get("kind", "")), str(md.get("name", ""))
         ref = f"{kind}/{ns + '/' if ns else ''}{name}"
@@ -660,7 +661,7 @@ def _adder(found: list[Finding], ref: str, file: str, line: int | None) -> Any:
 def _check_object_refs(obj: dict[str, Any], kind: str, ns: str, estate: _Estate, add: Any, known: str) -> None:
     """Reference findings of non-pod objects; a reference an earlier finding on the object already names
     (``known``: their messages) is not reported twice."""
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = as_dict(obj.get("spec"))
     if kind == "PersistentVolumeClaim":
         sc = spec.get("storageClassName")
         if sc and not estate.has("StorageClass", "", str(sc)):
@@ -692,7 +693,7 @@ def _view_refs(view: PodView) -> Iterator[tuple[str, str, str]]:
             yield "ConfigMap", str(v["configMap"]["name"]), "high"
         if isinstance(v.get("persistentVolumeClaim"), dict) and v["persistentVolumeClaim"].get("claimName"):
             yield "PersistentVolumeClaim", str(v["persistentVolumeClaim"]["claimName"]), "high"
-        csi = v.get("csi") if isinstance(v.get("csi"), dict) else {}
+        csi = as_dict(v.get("csi"))
         spc = (csi.get("volumeAttributes") or {}).get("secretProviderClass") \
             if csi.get("driver") == "secrets-store.csi.k8s.io" and isinstance(csi.get("volumeAttributes"), dict) else None
         if spc:  # the Secrets Store CSI driver cannot mount without it: the pod stays ContainerCreating
@@ -812,7 +813,7 @@ def _claim_zonal(obj: dict[str, Any], claim: str, ns: str, estate: _Estate) -> b
     return sc != "" and estate.zonal_class(sc)
 
 
-def _set_path(obj: dict[str, Any], path: tuple, value: Any) -> dict[str, Any]:
+def _set_path(obj: dict[str, Any] | list[Any], path: tuple, value: Any) -> dict[str, Any]:
     """A copy of ``obj`` with ``value`` at ``path``: only the containers along the path are copied."""
     if not path:
         return value
@@ -822,7 +823,8 @@ def _set_path(obj: dict[str, Any], path: tuple, value: Any) -> dict[str, Any]:
         out_l[head] = _set_path(obj[head], rest, value)
         return out_l  # type: ignore[return-value]
     out = dict(obj) if isinstance(obj, dict) else {}
-    out[head] = _set_path(out.get(head) if isinstance(out.get(head), (dict, list)) else {}, rest, value)
+    child = out.get(head)
+    out[head] = _set_path(child if isinstance(child, (dict, list)) else {}, rest, value)
     return out
 
 
@@ -850,10 +852,13 @@ def _rewrite_labels(obj: dict[str, Any], view: PodView, plan: AksPlan, add: Any,
         new_sel: dict[str, Any] = {}
         for k, v in sel.items():
             row = table.get(k)
-            mapped = (k, v) if row is None else _map_label(row, k, str(v), plan, nap_spot)
-            if mapped is None:
-                add("SCH-003", f"nodeSelector {k}={v} removed ({row['note'] or 'no AKS equivalent'}){where}")
-                continue
+            if row is None:
+                mapped = (k, v)
+            else:
+                mapped = _map_label(row, k, str(v), plan, nap_spot)
+                if mapped is None:
+                    add("SCH-003", f"nodeSelector {k}={v} removed ({row['note'] or 'no AKS equivalent'}){where}")
+                    continue
             new_sel[mapped[0]] = mapped[1]
             if mapped != (k, v):
                 add("SCH-002", f"nodeSelector {k}={v} -> {mapped[0]}={mapped[1]}{where}")
@@ -877,7 +882,7 @@ def _rewrite_term(term: dict[str, Any], table: dict[str, dict[str, str]], plan: 
     """One node selector term with its AWS-only expressions rewritten or removed (see :func:`_rewrite_labels`)."""
     exprs = []
     for e in term.get("matchExpressions") or []:
-        row = table.get(e.get("key")) if isinstance(e, dict) else None
+        row = table.get(e.get("key", "")) if isinstance(e, dict) else None  # the table has no "" label
         if row is None:
             exprs.append(e)
             continue
@@ -953,7 +958,7 @@ def _ref_findings(wl: Any) -> dict[tuple[str, str, str], list[Finding]]:
         if not serious:
             continue
         for o in res.objects:
-            md = o.get("metadata") if isinstance(o.get("metadata"), dict) else {}
+            md = as_dict(o.get("metadata"))
             ns = str(md.get("namespace") or "default")
             out.setdefault((str(o.get("kind")), ns, str(md.get("name"))), []).extend(serious)
             for secret in _provided_secrets(o):  # an operator object's findings concern the Secret it makes
@@ -1001,7 +1006,7 @@ def apply_deployability(plan: AksPlan, findings: Findings) -> DeployabilityResul
     _replaced_roles_are_info(plan, findings)  # before the check: the verdicts' steps read the severities
     res = check_deployability(plan, list(findings))
     zones = sorted({z for p in plan.node_pools for z in p.availability_zones})
-    if res.needs_zones and zones and kept is not None:
+    if res.needs_zones and zones and wl is not None and kept is not None:  # kept is None when wl is
         # act on SCH-006: eksctl spreads a group without availabilityZones over the cluster's zones, so the
         # faithful AKS pool is zonal too; the check then runs again on the unedited objects (edits are copies)
         for p in plan.node_pools:
@@ -1137,7 +1142,8 @@ def move_bootstrap_labels(cfg: Any, pools: list[NodePoolPlan], findings: Finding
             found: list[tuple[tuple, dict[str, str]]] = []
             for path, text in texts:
                 for m in _NODE_LABELS.finditer(text):
-                    found.append((path, dict(pair.partition("=")[::2] for pair in m.group(1).split(",") if "=" in pair)))
+                    pairs = (pair.partition("=") for pair in m.group(1).split(",") if "=" in pair)
+                    found.append((path, {k: v for k, _, v in pairs}))
             br = _get(g, ("bottlerocket", "settings", "kubernetes", "node-labels"))
             if isinstance(br, dict):
                 cfg.mark(kind, i, "bottlerocket", "settings", "kubernetes", "node-labels")

@@ -316,9 +316,9 @@ def _os_disk(pool: NodePoolPlan, report: _Report) -> None:
 
 
 def _max_pods(pool: NodePoolPlan, report: _Report) -> None:
-    mp = pool.max_pods
-    if mp is None:
+    if pool.max_pods is None:
         return
+    mp = pool.max_pods
     if mp < MAX_PODS_MIN:
         report.fixed("max_pods_below_minimum", f"node pool {pool.name}: maxPods {mp} -> {MAX_PODS_MIN}")
         pool.max_pods = MAX_PODS_MIN
@@ -338,11 +338,13 @@ def _max_pods(pool: NodePoolPlan, report: _Report) -> None:
 
 
 def _counts(pool: NodePoolPlan, report: _Report) -> None:
-    def clamp(v: int | None) -> int | None:
-        return None if v is None else min(max(v, 0), POOL_NODES_MAX)
+    def clamp(v: int) -> int:
+        return min(max(v, 0), POOL_NODES_MAX)
 
     before = (pool.count, pool.min_count, pool.max_count)
-    pool.count, pool.min_count, pool.max_count = map(clamp, before)
+    pool.count = clamp(pool.count)
+    pool.min_count = None if pool.min_count is None else clamp(pool.min_count)
+    pool.max_count = None if pool.max_count is None else clamp(pool.max_count)
     if (pool.count, pool.min_count, pool.max_count) != before:
         report.fixed("pool_count_out_of_range", f"node pool {pool.name}: count/min/max {before} clamped to 0-"
                      f"{POOL_NODES_MAX}")

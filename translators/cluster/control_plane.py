@@ -146,7 +146,7 @@ def translate_network(cfg: ClusterConfig, findings: Findings) -> NetworkPlan:
     vnet = _ipv4_cidr(cfg, ("vpc", "cidr"), EKSCTL_DEFAULT_VPC_CIDR)
     net.vnet_cidr = str(vnet)
     net.node_subnet_cidr = str(next(vnet.subnets(prefixlen_diff=1))) if vnet.prefixlen < 29 else str(vnet)
-    default_svc = "172.20.0.0/16" if vnet.subnet_of(ipaddress.ip_network("10.0.0.0/8")) else DEFAULT_SERVICE_CIDR \
+    default_svc = "172.20.0.0/16" if vnet.subnet_of(ipaddress.IPv4Network("10.0.0.0/8")) else DEFAULT_SERVICE_CIDR \
         if vnet.version == 4 else DEFAULT_SERVICE_CIDR
     svc = _ipv4_cidr(cfg, ("kubernetesNetworkConfig", "serviceIPv4CIDR"), default_svc)
     if svc.overlaps(vnet):

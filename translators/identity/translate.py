@@ -36,6 +36,7 @@ from translators.naming import short_hash
 from translators.plan import FederatedCredential, IdentityPlan, Placeholder, RoleGrant, WorkloadIdentity
 from translators.podspec import POD_KINDS, pod_template
 from translators.refdata import read_table
+from translators.shapes import as_dict
 
 if TYPE_CHECKING:
     from translators.input.eksctl import ClusterConfig
@@ -271,7 +272,7 @@ def translate_workload_label(obj: K8sObject, ctx: WorkloadContext) -> Translatio
     if found is None:
         return None
     path, tpl = found
-    spec = tpl.get("spec") if isinstance(tpl.get("spec"), dict) else {}
+    spec = as_dict(tpl.get("spec"))
     sa = str(spec.get("serviceAccountName") or spec.get("serviceAccount") or "default")
     if (obj.namespace or "default", sa) not in ctx.service_account_identities:
         return None

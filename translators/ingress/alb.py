@@ -30,6 +30,7 @@ from typing import Any
 from translators.findings import Findings
 from translators.k8s import K8sObject, WorkloadContext, add_finding
 from translators.ingress.loadbalancer import ALB_PREFIX, lookup_annotation, string_map
+from translators.shapes import as_list
 
 TARGET_CLASSES = {"approuting": "webapprouting.kubernetes.azure.com",
                   "agic": "azure-application-gateway", "nginx": "nginx"}
@@ -205,7 +206,7 @@ class AlbAnnotations:
         """``certificate-arn`` or ACM discovery by ``spec.tls`` hosts → a Key Vault certificate reference."""
         arns = [a.strip() for k in self.take("certificate-arn") for a in self.alb[k].split(",") if a.strip()]
         spec = self.out["spec"]
-        tls = spec.get("tls") if isinstance(spec.get("tls"), list) else []
+        tls = as_list(spec.get("tls"))
         for key in self.take("create-acm-cert", "acm-pca-arn"):
             self.find("ING-003", f"{key}: issue the certificate in Key Vault or with cert-manager", key)
         if not arns and not tls:

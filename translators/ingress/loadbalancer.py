@@ -29,6 +29,7 @@ from functools import cache
 from translators.findings import Findings
 from translators.k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, handles
 from translators.refdata import read_table
+from translators.shapes import as_dict
 
 TABLE = "aws_lb_service_annotations.csv"
 ALB_PREFIX = "alb.ingress.kubernetes.io/"
@@ -92,13 +93,13 @@ class _ServiceJob:
     def __init__(self, obj: K8sObject, ctx: WorkloadContext) -> None:
         self.obj, self.ctx = obj, ctx
         self.out = obj.copy()
-        md = self.out.get("metadata") if isinstance(self.out.get("metadata"), dict) else {}
+        md = as_dict(self.out.get("metadata"))
         self.out["metadata"] = md
-        anns = md.get("annotations") if isinstance(md.get("annotations"), dict) else {}
+        anns = as_dict(md.get("annotations"))
         self.orig = {str(k): "" if v is None else str(v) for k, v in anns.items()}
         # suffix ("ssl-cert") → original key
         self.keys = {k.split("aws-load-balancer-", 1)[1]: k for k in self.orig if k.startswith(AWS_PREFIXES)}
-        self.spec = self.out.get("spec") if isinstance(self.out.get("spec"), dict) else {}
+        self.spec = as_dict(self.out.get("spec"))
         self.new: dict[str, str] = {}
         self.findings = Findings()
         self.done: set[str] = set()
@@ -253,8 +254,8 @@ def translate_service(obj: K8sObject, ctx: WorkloadContext) -> Translation | Non
     if obj.kind != "Service" or obj.group != "":
         return None
     md = obj.metadata
-    anns = md.get("annotations") if isinstance(md.get("annotations"), dict) else {}
-    spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
+    anns = as_dict(md.get("annotations"))
+    spec = as_dict(obj.obj.get("spec"))
     aws = any(str(k).startswith(AWS_PREFIXES) or str(k).startswith(ALB_PREFIX) for k in anns)
     if not aws and spec.get("loadBalancerClass") not in AWS_LB_CLASSES:
         return Translation("passthrough", [obj.obj])
@@ -267,12 +268,12 @@ def translate_elbv2(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     if obj.group not in ("elbv2.k8s.aws", "gateway.k8s.aws"):
         return None
     findings = Findings()
-    spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
+    spec = as_dict(obj.obj.get("spec"))
     if obj.kind == "IngressClassParams":
         fields = ", ".join(f"{k}={json.dumps(v)[:60]}" for k, v in spec.items()) or "none"
         add_finding(findings, "ING-012", f"{obj.ref()} dropped; it set {fields}", obj, "spec")
     elif obj.kind == "TargetGroupBinding":
-        ref = spec.get("serviceRef") if isinstance(spec.get("serviceRef"), dict) else {}
+        ref = as_dict(spec.get("serviceRef"))
         add_finding(findings, "ING-013", f"{obj.ref()} dropped: Service {ref.get('name', '?')} port "
                     f"{ref.get('port', '?')} was bound to target group {spec.get('targetGroupARN', '?')}",
                     obj, "spec")

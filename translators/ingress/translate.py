@@ -24,6 +24,7 @@ from translators.ingress.alb import (TARGET_CLASSES, AlbAnnotations, annotations
                           is_https_redirect, v1_backend)
 from translators.k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, handles
 from translators.ingress.loadbalancer import ALB_PREFIX, translate_elbv2
+from translators.shapes import as_dict
 
 ALB_CONTROLLER = "ingress.k8s.aws/alb"
 CLASS_ANNOTATION = "kubernetes.io/ingress.class"
@@ -49,7 +50,7 @@ def prepare(objects: Iterable[K8sObject], ctx: WorkloadContext) -> None:
 def is_alb_ingress(obj: K8sObject, ctx: WorkloadContext) -> bool:
     """ALB if its class is ``alb`` or an IngressClass of controller ``ingress.k8s.aws/alb``; an Ingress
     of an unknown (or no) class counts as ALB when it carries ``alb.ingress.kubernetes.io/*`` keys."""
-    spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
+    spec = as_dict(obj.obj.get("spec"))
     anns = annotations_of(obj.obj)
     cls = spec.get("ingressClassName") or anns.get(CLASS_ANNOTATION)
     cls = None if cls is None else str(cls)
@@ -70,11 +71,11 @@ class _IngressJob(AlbAnnotations):
         used: set[str] = set()
 
         def resolve(backend: Any, where: tuple) -> Any:
-            svc = backend.get("service") if isinstance(backend, dict) else None
-            port = svc.get("port") if isinstance(svc, dict) else None
+            svc = as_dict(backend.get("service") if isinstance(backend, dict) else None)
+            port = svc.get("port")
             if not isinstance(port, dict) or port.get("name") != USE_ANNOTATION:
                 return backend
-            name = svc.get("name")
+            name: Any = svc.get("name")  # as written (None when missing: no such action)
             used.add(name)
             action = actions.get(name, {"type": "missing"})
             if is_https_redirect(action):
@@ -94,8 +95,8 @@ class _IngressJob(AlbAnnotations):
                 del spec["defaultBackend"]
         rules = []
         for i, rule in enumerate(spec.get("rules") or []):
-            http = rule.get("http") if isinstance(rule, dict) else None
-            paths = http.get("paths") if isinstance(http, dict) else None
+            http = as_dict(rule.get("http") if isinstance(rule, dict) else None)
+            paths = http.get("paths")
             if not isinstance(paths, list):
                 rules.append(rule)
                 continue
@@ -143,7 +144,7 @@ class _IngressJob(AlbAnnotations):
             self.find("ING-006", f"removed {ALB_PREFIX} settings: " + ", ".join(self.not_applicable),
                       *[k for k in self.not_applicable if k in self.alb][:1])
         md, spec = self.out["metadata"], self.out["spec"]
-        old = md.get("annotations") if isinstance(md.get("annotations"), dict) else {}
+        old = as_dict(md.get("annotations"))
         keep = {k: v for k, v in old.items() if not str(k).startswith(ALB_PREFIX) and k != CLASS_ANNOTATION}
         keep.update(self.new)
         md.pop("annotations", None)
@@ -176,7 +177,7 @@ def translate_ingress_class(obj: K8sObject, ctx: WorkloadContext) -> Translation
     """IngressClass of controller ``ingress.k8s.aws/alb`` → dropped (the target ships its own)."""
     if obj.kind != "IngressClass" or obj.group != "networking.k8s.io":
         return None
-    spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
+    spec = as_dict(obj.obj.get("spec"))
     if spec.get("controller") != ALB_CONTROLLER:
         return Translation("passthrough", [obj.obj])
     findings, params = Findings(), spec.get("parameters")

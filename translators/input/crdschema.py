@@ -33,9 +33,12 @@ import json
 import re
 from functools import cache, lru_cache
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import jsonschema
+import jsonschema.protocols
+import jsonschema.validators
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "data" / "crd_schemas"
 
@@ -191,7 +194,7 @@ def json_path(path: Any) -> str:
 
 def _unknown_fields(err: jsonschema.ValidationError) -> list[str]:
     inst, schema = err.instance, err.schema
-    if not isinstance(inst, dict):
+    if not isinstance(inst, dict) or not isinstance(schema, Mapping):  # the schema holds additionalProperties
         return []
     props = schema.get("properties") or {}
     pats = [re.compile(p) for p in (schema.get("patternProperties") or {})]
@@ -201,7 +204,8 @@ def _unknown_fields(err: jsonschema.ValidationError) -> list[str]:
 
 
 def _messages(err: jsonschema.ValidationError) -> list[str]:
-    if err.validator == "additionalProperties" and err.schema.get("additionalProperties") is False:
+    if err.validator == "additionalProperties" and isinstance(err.schema, Mapping) \
+            and err.schema.get("additionalProperties") is False:
         return _unknown_fields(err) or [f"{json_path(err.absolute_path)}: {err.message}"]
     return [f"{json_path(err.absolute_path)}: {err.message}"]
 

@@ -34,7 +34,7 @@ import json
 import re
 from functools import lru_cache
 from typing import Any
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import jsonschema
 
@@ -119,6 +119,7 @@ def _describe(error: jsonschema.ValidationError) -> tuple[list, str] | None:
     path = list(error.absolute_path)
     inst = error.instance
     v = error.validator
+    expected: Any = error.validator_value  # the failed keyword's value in the schema (JSON)
     if v == "required" and path == ["metadata"] and "'region'" in error.message:
         return None
     if v == "required" and path == ["remoteNetworkConfig"] and "'vpcGatewayID'" in error.message:
@@ -135,14 +136,14 @@ def _describe(error: jsonschema.ValidationError) -> tuple[list, str] | None:
     if isinstance(inst, str) and _PLACEHOLDER.search(inst):
         hint = " (looks like an unsubstituted template placeholder; render the file first, e.g. with envsubst)"
     if v == "type":
-        expected = error.validator_value
-        names = " or ".join(_JSON_TYPES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])
-                            if t != "null")
+        types: list[str] = expected if isinstance(expected, list) else [expected]  # JSON type names
+        names = " or ".join(_JSON_TYPES.get(t, t) for t in types if t != "null")
         if expected == "string" and isinstance(inst, (int, float)) and not isinstance(inst, bool):
             hint = " (YAML read it as a number; quote it)"
         return path, f"expected {names}, got {_kind_of(inst)}{hint}"
     if v == "additionalProperties":
-        extra = sorted(set(inst) - set(error.schema.get("properties", {}))) if isinstance(inst, dict) else []
+        schema = error.schema if isinstance(error.schema, Mapping) else {}  # the schema holding additionalProperties
+        extra = sorted(set(inst) - set(schema.get("properties", {}))) if isinstance(inst, dict) else []
         if extra:
             return path + [extra[0]], (f"unknown field {extra[0]!r} (not in eksctl's schema)"
                                        + (f"; also {', '.join(map(repr, extra[1:]))}" if extra[1:] else ""))
@@ -150,12 +151,12 @@ def _describe(error: jsonschema.ValidationError) -> tuple[list, str] | None:
         missing = error.message.split("'")[1] if "'" in error.message else "?"
         return path + [missing], "required field is missing"
     if v == "enum":
-        allowed = ", ".join(json.dumps(x) for x in error.validator_value)
+        allowed = ", ".join(json.dumps(x) for x in expected)
         return path, f"not one of the allowed values {allowed}{hint}"
     if v == "pattern":
-        return path, f"does not match {error.validator_value!r}{hint}"
+        return path, f"does not match {expected!r}{hint}"
     # other constraints: named with their limit, never with the value read (it may be a secret)
-    return path, f"does not meet the schema's {v} constraint ({json.dumps(error.validator_value, default=str)}){hint}"
+    return path, f"does not meet the schema's {v} constraint ({json.dumps(expected, default=str)}){hint}"
 
 
 def _kind_of(value: Any) -> str:
@@ -241,6 +242,7 @@ def drop_defaults(doc: SourceDoc) -> list[tuple]:
     def walk(node: Any, pattern: tuple[str, ...], value: Any, path: tuple) -> bool:
         """Remove matches under ``node``; True when ``node`` became empty through a removal."""
         head, rest = pattern[0], pattern[1:]
+        keys: list[Any]  # of a mapping, or indexes of a list
         if isinstance(node, dict):
             keys = list(node) if head == "*" else [head] if head in node else []
         elif isinstance(node, list) and head == "*":

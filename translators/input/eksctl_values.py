@@ -18,7 +18,7 @@ Errors are :class:`~translators.errors.InputError` at ``file:line field`` (messa
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from translators.errors import InputError, field_path
 from translators.input.yamlsource import SourceDoc
@@ -29,7 +29,7 @@ GP3_THROUGHPUT = (125, 1000)  # eksctl MinThroughput (DefaultNodeVolumeThroughpu
 NODE_GROUP_KINDS = ("nodeGroups", "managedNodeGroups")
 
 
-def _is_number(v: Any) -> bool:
+def _is_number(v: Any) -> TypeGuard[int | float]:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 

@@ -27,6 +27,7 @@ from translators.findings import Finding, finding
 from translators.k8s import K8sObject
 from translators.refdata import read_table
 from translators.input.yamlsource import clone
+from translators.shapes import as_dict
 
 TABLE = "export_cleanup.csv"
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -104,14 +105,20 @@ class _Edit:
         """Remove ``path`` if present (an emptied ``annotations``/``labels`` mapping goes too)."""
         if _get(self.source.obj if self.obj is None else self.obj, path) is None:
             return False
-        if self.obj is None:
-            self.obj = clone(self.source.obj)
-        parent = _get(self.obj, path[:-1]) if len(path) > 1 else self.obj
-        del parent[path[-1]]
+        obj = self.writable()
+        parent, key = _get(obj, path[:-1]), path[-1]  # parent: obj itself for a one-key path
+        del parent[key]
         if len(path) > 2 and path[-2] in ("annotations", "labels") and not parent:
-            _get(self.obj, path[:-2]).pop(path[-2], None)
-        self.removed.setdefault(rule, []).append(path[-1])
+            _get(obj, path[:-2]).pop(path[-2], None)
+        self.removed.setdefault(rule, []).append(key)
         return True
+
+    def writable(self) -> dict[str, Any]:
+        """The edited manifest: a deep copy of the source, made on the first call."""
+        if self.obj is None:
+            self.obj = obj = clone(self.source.obj)
+            return obj
+        return self.obj
 
     def result(self) -> K8sObject:
         return self.source if self.obj is None else K8sObject(self.source.doc, self.obj, self.source.base_path)
@@ -129,7 +136,7 @@ def _owner_references(e: _Edit, rule: CleanupRule) -> None:
 
 def _job_selector(e: _Edit, rule: CleanupRule) -> None:
     """A Job's generated selector (with the EKS controller uid) is refused unless ``manualSelector``."""
-    spec = e.source.obj.get("spec") if isinstance(e.source.obj.get("spec"), dict) else {}
+    spec = as_dict(e.source.obj.get("spec"))
     labels = _get(spec, ("selector", "matchLabels"))
     if not isinstance(labels, dict) or not any(k in labels for k in CONTROLLER_UID_KEYS):
         return
@@ -190,9 +197,7 @@ def _service_addresses(e: _Edit, rule: CleanupRule) -> None:
             continue
         keep = str(p["name"]) in names if p.get("name") else p.get("nodePort") in numbers
         if not keep:
-            if e.obj is None:
-                e.obj = clone(e.source.obj)
-            e.obj["spec"]["ports"][i].pop("nodePort", None)
+            e.writable()["spec"]["ports"][i].pop("nodePort", None)
             e.removed.setdefault(rid, []).append("nodePort")
 
 

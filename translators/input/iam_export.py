@@ -21,6 +21,7 @@ from translators.errors import InputError
 from translators.findings import Findings
 from translators.identity.iam_policy import PolicyReader, Where
 from translators.input.yamlsource import SourceDoc, load_documents, read_text
+from translators.shapes import as_list
 
 OPTION = "iamExport"  # WorkloadContext.options key holding the loaded IamExport
 
@@ -82,7 +83,7 @@ def load_iam_export(path: str) -> IamExport:
     for i, pol in enumerate(doc.data.get("Policies") or []):
         if not isinstance(pol, dict) or not isinstance(pol.get("Arn"), str):
             continue
-        versions = pol.get("PolicyVersionList") if isinstance(pol.get("PolicyVersionList"), list) else []
+        versions = as_list(pol.get("PolicyVersionList"))
         chosen = next((j for j, v in enumerate(versions) if isinstance(v, dict) and v.get("IsDefaultVersion") is True),
                       next((j for j, v in enumerate(versions) if isinstance(v, dict)
                             and v.get("VersionId") == pol.get("DefaultVersionId")), None))
@@ -101,8 +102,8 @@ def _read_role(export: IamExport, index: int, reader: PolicyReader) -> tuple[int
     """Feed role ``index``'s attached and inline policies to ``reader``; (attached, inline) counts."""
     role = export.doc.data["RoleDetailList"][index]
     base = ("RoleDetailList", index)
-    attached = role.get("AttachedManagedPolicies") if isinstance(role.get("AttachedManagedPolicies"), list) else []
-    inline = role.get("RolePolicyList") if isinstance(role.get("RolePolicyList"), list) else []
+    attached = as_list(role.get("AttachedManagedPolicies"))
+    inline = as_list(role.get("RolePolicyList"))
     for j, a in enumerate(attached):
         arn = str(a.get("PolicyArn", "")) if isinstance(a, dict) else ""
         if not arn:

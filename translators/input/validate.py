@@ -161,11 +161,12 @@ class _Compiler:
         ref = node.get("$ref")
         if isinstance(ref, str):
             return self.ref(ref.rsplit("/", 1)[-1])
+        alternatives = node.get("oneOf") or node.get("anyOf")
         if node.get("x-kubernetes-int-or-string") is True:
             types = {"integer", "string"}
-        elif node.get("type") is None and isinstance(node.get("oneOf") or node.get("anyOf"), list):
+        elif node.get("type") is None and isinstance(alternatives, list):
             types = set()  # IntOrString, Quantity: the union of the alternatives' types
-            for alt in node.get("oneOf") or node.get("anyOf"):
+            for alt in alternatives:
                 t = alt.get("type") if isinstance(alt, dict) else None
                 if t is None:
                     return None  # an alternative without a type: anything goes

@@ -73,7 +73,7 @@ class SourceDoc:
             entry = level.get(part) if level else None
             if entry is None:
                 break
-            if entry.__class__ is int:  # a scalar: nothing below it
+            if isinstance(entry, int):  # a scalar: nothing below it
                 return entry
             line, level = entry
         return line

@@ -22,6 +22,7 @@ from translators.findings import Findings
 from translators.k8s import K8sObject, Translation, Translator, WorkloadContext, add_finding, handles
 from translators.karpenter.requirements import AWS_DOMAINS, Add, map_requirements, table
 from translators.podspec import POD_KINDS, pod_template
+from translators.shapes import as_dict
 from translators.storage.translate import quantity_gib
 
 NAP_REQUEST = "nodeAutoProvisioning"
@@ -117,7 +118,7 @@ def _os_disk(spec: dict[str, Any], root_device: str, add: Add) -> int | None:
     root = (next((b for b in bdms if b.get("rootVolume")), None)
             or next((b for b in bdms if b.get("deviceName") == root_device), None)
             or (bdms[0] if len(bdms) == 1 else None))
-    ebs = (root or {}).get("ebs") if isinstance((root or {}).get("ebs"), dict) else {}
+    ebs = as_dict((root or {}).get("ebs"))
     others = [str(b.get("deviceName")) for b in bdms if b is not root]
     if others:
         add("KAR-010", f"extra block devices {', '.join(others)} not attached by AKS", "blockDeviceMappings")
@@ -140,7 +141,7 @@ def translate_node_class(obj: K8sObject, ctx: WorkloadContext) -> Translation | 
     """``EC2NodeClass`` → ``AKSNodeClass`` (image family, OS disk, kubelet, tags)."""
     if obj.group != "karpenter.k8s.aws" or obj.kind != "EC2NodeClass":
         return None
-    spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
+    spec = as_dict(obj.obj.get("spec"))
     findings = Findings()
     add = _adder(findings, obj, ("spec",))
     out: dict[str, Any] = {}
@@ -149,7 +150,7 @@ def translate_node_class(obj: K8sObject, ctx: WorkloadContext) -> Translation | 
     disk = _os_disk(spec, row["root_device"], add)
     if disk is not None:
         out["osDiskSizeGB"] = disk
-    kubelet = spec.get("kubelet") if isinstance(spec.get("kubelet"), dict) else {}
+    kubelet = as_dict(spec.get("kubelet"))
     if str(kubelet.get("maxPods", "")).isdigit():
         out["maxPods"] = min(max(int(kubelet["maxPods"]), MAX_PODS[0]), MAX_PODS[1])
         if out["maxPods"] != int(kubelet["maxPods"]):
@@ -159,7 +160,7 @@ def translate_node_class(obj: K8sObject, ctx: WorkloadContext) -> Translation | 
     rest = sorted(k for k in kubelet if k not in KUBELET_KEPT and k not in out)
     if rest:
         add("KAR-014", f"kubelet {', '.join(rest)} not translated", "kubelet")
-    tags = spec.get("tags") if isinstance(spec.get("tags"), dict) else {}
+    tags = as_dict(spec.get("tags"))
     bad = sorted(k for k in tags if _INVALID_TAG.search(str(k)) or len(str(k)) > 512 or len(str(tags[k])) > 256)
     if tags and len(bad) < len(tags):
         out["tags"] = {str(k): str(v) for k, v in tags.items() if k not in bad}
@@ -198,7 +199,7 @@ def translate_node_selection(obj: K8sObject, ctx: WorkloadContext) -> Translatio
     new, findings = obj.copy(), Findings()
     spec = (pod_template(new) or ((), {}))[1]["spec"]
     add = _adder(findings, obj, found[0] + ("spec",))
-    selector = spec.get("nodeSelector") if isinstance(spec.get("nodeSelector"), dict) else {}
+    selector = as_dict(spec.get("nodeSelector"))
     aws_sel = {k: v for k, v in selector.items() if str(k).startswith(KARPENTER_AWS)}
     naff = (spec.get("affinity") or {}).get("nodeAffinity") if isinstance(spec.get("affinity"), dict) else None
     naff = naff if isinstance(naff, dict) else {}

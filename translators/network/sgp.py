@@ -37,7 +37,9 @@ def private_range(cidr: Any) -> bool:
         net = ipaddress.ip_network(str(cidr), strict=False)
     except ValueError:
         return False
-    return any(net.version == r.version and net.subnet_of(r) for r in PRIVATE_RANGES)
+    if isinstance(net, ipaddress.IPv4Network):
+        return any(isinstance(r, ipaddress.IPv4Network) and net.subnet_of(r) for r in PRIVATE_RANGES)
+    return any(isinstance(r, ipaddress.IPv6Network) and net.subnet_of(r) for r in PRIVATE_RANGES)
 
 
 def security_groups(ctx: WorkloadContext) -> dict[str, dict[str, Any]] | None:

@@ -297,8 +297,8 @@ def translate_workload_network(obj: K8sObject, ctx: WorkloadContext) -> Translat
     new = obj.copy()
     for path, container in containers(new):
         for kind in ("requests", "limits"):
-            res = (container.get("resources") or {}).get(kind)
-            for name in sorted(set(res or {}) & aws_resources):
+            res = (container.get("resources") or {}).get(kind) or {}
+            for name in sorted(set(res) & aws_resources):
                 add_finding(findings, "NET-011", f"{obj.ref()} container {container.get('name', '?')}: {kind} "
                             f"{name} removed", obj, *path, "resources", kind, name)
                 del res[name]

@@ -30,6 +30,7 @@ from translators.registry.images import (ecr_host, eks_addon_accounts, image_cop
                               public_host, rewrite_image)
 from translators.registry.images import image_reference_error
 from translators.reports.shell import shown
+from translators.shapes import as_dict
 
 INDEX_KEY = "registryIndex"
 MIRROR_OPTION = "mirrorPublicImages"
@@ -81,7 +82,7 @@ def _ns(obj: K8sObject) -> str:
 
 
 def _pull_secrets(tpl: dict) -> list[str]:
-    spec = tpl.get("spec") if isinstance(tpl.get("spec"), dict) else {}
+    spec = as_dict(tpl.get("spec"))
     return [str(s["name"]) for s in spec.get("imagePullSecrets") or [] if isinstance(s, dict) and s.get("name")]
 
 
@@ -163,8 +164,8 @@ def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translati
         where = (*path, "image")
         ecr = ecr_host(ref.host)
         if target is None:
-            if ecr is None and public_host(ref) is None and ref.host != ls and not ref.host.endswith(".azurecr.io") \
-                    and not is_templated(image):
+            if ecr is None and public_host(ref) is None and ref.host is not None and ref.host != ls \
+                    and not ref.host.endswith(".azurecr.io") and not is_templated(image):  # (host None: public)
                 concern = True
                 add_finding(findings, "REG-008", f"{obj.ref()}: image {image} comes from registry {ref.host}",
                             obj, *where)
@@ -186,8 +187,8 @@ def translate_workload_images(obj: K8sObject, ctx: WorkloadContext) -> Translati
         if not (ref.tag or ref.digest):
             add_finding(findings, "REG-002", f"{obj.ref()} container {name}: {image} has no tag; now {target}",
                         obj, *where)
-    pod_spec = tpl.get("spec")
-    has_pull_secrets = isinstance(pod_spec, dict) and isinstance(pod_spec.get("imagePullSecrets"), list)
+    pod_spec = as_dict(tpl.get("spec"))
+    has_pull_secrets = isinstance(pod_spec.get("imagePullSecrets"), list)
     if not (edits or concern or has_pull_secrets) or _vpc_cni_component(obj):
         return None
     removed = _ecr_pull_secrets(obj, pod_spec, ctx, _all_ecr(obj.obj)) if has_pull_secrets else []
@@ -266,7 +267,7 @@ def translate_pull_secret(obj: K8sObject, ctx: WorkloadContext) -> Translation |
         return None
     new = obj.copy()
     cfg = _read_docker_config(new, key) or {}
-    auths = cfg.get("auths") if key == ".dockerconfigjson" else cfg
+    auths = as_dict(cfg.get("auths")) if key == ".dockerconfigjson" else cfg  # a mapping, as kind is "mixed"
     gone = sorted(h for h in list(auths) if _is_ecr_entry(h))
     for h in gone:
         del auths[h]

@@ -177,7 +177,7 @@ def gitops_findings(written: Iterable[Mapping[str, Any]]) -> list[Finding]:
     where: dict[str, list[str]] = {}
     for m in written:
         if is_secret(m):
-            keys = sorted({*(m.get("data") or {}), *(m.get("stringData") or {})})
+            keys: list[str] = sorted({*(m.get("data") or {}), *(m.get("stringData") or {})})
             if keys:
                 out.append(finding("INP-032", f"{ref(m)}: supply the values of {', '.join(keys)}"))
         for token in placeholders_in(m):

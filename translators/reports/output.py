@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from translators.plan import AksPlan
+from translators.plan import AksPlan, SecretMigration
 from translators.reports.text import render_findings
 
 REDACTED = "eks-to-aks.io/values-redacted"
@@ -83,9 +83,13 @@ def migration_artefacts(plan: AksPlan) -> dict[str, str]:
     if moves:
         files["secrets-migration.sh"] = script(
             "Copy each AWS secret into Key Vault; values are never printed.",
-            [(f"{m['awsName']}{' [' + m['jsonKey'] + ']' if m.get('jsonKey') else ''} -> {m['keyVaultName']}",
-              m["command"]) for m in moves])
+            [(_migration_title(m), m["command"]) for m in moves])
     return files
+
+
+def _migration_title(m: SecretMigration) -> str:
+    json_key = m.get("jsonKey")
+    return f"{m['awsName']}{' [' + json_key + ']' if json_key else ''} -> {m['keyVaultName']}"
 
 
 def translation_files(plan: AksPlan, stack_outputs: dict[str, str] | None = None) -> dict[str, str]:

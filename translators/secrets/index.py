@@ -27,6 +27,7 @@ from translators.k8s import K8sObject, WorkloadContext
 from translators.plan import SecretMigration
 from translators.naming import short_hash
 from translators.podspec import pod_template
+from translators.shapes import as_dict
 
 INDEX_KEY = "secretsIndex"
 CSI_DRIVER = "secrets-store.csi.k8s.io"
@@ -106,7 +107,7 @@ def index_secrets(objects: list[K8sObject]) -> dict[str, Any]:
     for o in objects:
         if o.kind not in ("SecretProviderClass", "SecretStore", "ClusterSecretStore"):
             continue
-        spec = o.obj.get("spec") if isinstance(o.obj.get("spec"), dict) else {}
+        spec = as_dict(o.obj.get("spec"))
         if o.kind == "SecretProviderClass" and o.group == SPC_GROUP:
             aws = str(spec.get("provider", "")).lower() == "aws"
             classes[f"{o.namespace or 'default'}/{o.name}"] = {"aws": aws, "consumers": [], "file": o.file,
@@ -127,8 +128,8 @@ def index_secrets(objects: list[K8sObject]) -> dict[str, Any]:
                     "serviceAccount": sa, "file": o.file, "line": o.line()}
     for o in objects:
         found = pod_template(o.obj)
-        spec = found[1].get("spec") if found else None
-        for vol in (spec.get("volumes") or []) if isinstance(spec, dict) else []:
+        spec = as_dict(found[1].get("spec")) if found else {}
+        for vol in spec.get("volumes") or []:
             csi = vol.get("csi") if isinstance(vol, dict) else None
             if isinstance(csi, dict) and csi.get("driver") == CSI_DRIVER:
                 cls = (csi.get("volumeAttributes") or {}).get("secretProviderClass")
@@ -141,8 +142,9 @@ def index_secrets(objects: list[K8sObject]) -> dict[str, Any]:
     for o in objects:
         if o.kind == "ExternalSecret" and o.group == ESO_GROUP:
             store = stores.get(external_secret_store(o))
-            for key, _ in external_secret_keys(o) if store else []:
-                logical.add(_logical(*aws_secret_id(key, store_service(store))))
+            if store:
+                for key, _ in external_secret_keys(o):
+                    logical.add(_logical(*aws_secret_id(key, store_service(store))))
     return {"complete": True, "classes": classes, "stores": stores, "names": _names(logical), "classIdentity": {}}
 
 
@@ -228,8 +230,9 @@ def external_secret_store(obj: K8sObject) -> str:
 def external_secret_keys(obj: K8sObject) -> list[tuple[str, tuple]]:
     """``(key, path of the dict holding it)`` for every remote key an ExternalSecret reads."""
     spec = obj.obj.get("spec") or {}
-    out = [(str(d["remoteRef"]["key"]), ("spec", "data", i, "remoteRef")) for i, d in enumerate(spec.get("data") or [])
-           if isinstance(d, dict) and isinstance(d.get("remoteRef"), dict) and d["remoteRef"].get("key")]
+    out: list[tuple[str, tuple]] = [
+        (str(d["remoteRef"]["key"]), ("spec", "data", i, "remoteRef")) for i, d in enumerate(spec.get("data") or [])
+        if isinstance(d, dict) and isinstance(d.get("remoteRef"), dict) and d["remoteRef"].get("key")]
     for i, d in enumerate(spec.get("dataFrom") or []):
         if isinstance(d, dict) and isinstance(d.get("extract"), dict) and d["extract"].get("key"):
             out.append((str(d["extract"]["key"]), ("spec", "dataFrom", i, "extract")))

@@ -39,6 +39,7 @@ from translators.plan import object_key
 from translators.podspec import containers
 from translators.refdata import DATA, read_table
 from translators.input.yamlsource import clone
+from translators.shapes import as_list
 
 PLUGINS: tuple[str, ...] = (
     "artifactory.ArtifactoryDetector", "aws.AWSKeyDetector", "azure_storage_key.AzureStorageKeyDetector",
@@ -236,7 +237,7 @@ def find_plain_secrets(manifest: dict[str, Any]) -> list[PlainSecret]:
         return out
     for cpath, c in containers(manifest):
         cname = str(c.get("name", "?"))
-        for i, env in enumerate(c.get("env") if isinstance(c.get("env"), list) else ()):
+        for i, env in enumerate(as_list(c.get("env"))):
             if isinstance(env, dict) and isinstance(env.get("name"), str):
                 why = _named_value(env["name"], env.get("value"))
                 if why:

@@ -33,6 +33,7 @@ from translators.secrets.index import (DROPPED_OBJECT_KEYS, ESO_GROUP, SPC_GROUP
                             external_secret_keys, external_secret_store, index_of, kv_name_for, store_service)
 from translators.secrets.index import prepare  # the chain indexes the estate through each translator module's ``prepare``
 from translators.input.yamlsource import clone
+from translators.shapes import as_dict
 
 __all__ = ["CLUSTER_REQUEST", "SECRETS_TRANSLATORS", "is_secret_manifest", "prepare", "translate_external_secret",
            "translate_secret", "translate_secret_provider_class", "translate_secret_store"]
@@ -99,11 +100,11 @@ def _class_identity(idx: dict[str, Any], cls: str, ctx: WorkloadContext) -> str 
 @handles("SecretProviderClass")
 def translate_secret_provider_class(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """SecretProviderClass of the AWS provider → the Azure Key Vault provider (see module docstring)."""
-    spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
+    spec = as_dict(obj.obj.get("spec"))
     if obj.kind != "SecretProviderClass" or obj.group != SPC_GROUP or str(spec.get("provider", "")).lower() != "aws":
         return None
     idx, findings, cls = index_of(ctx, obj), Findings(), f"{obj.namespace or 'default'}/{obj.name}"
-    params = spec.get("parameters") if isinstance(spec.get("parameters"), dict) else {}
+    params = as_dict(spec.get("parameters"))
     region = params.get("region")
     items = aws_objects(params.get("objects"))
     if items is None:
@@ -168,7 +169,7 @@ def translate_secret_provider_class(obj: K8sObject, ctx: WorkloadContext) -> Tra
 @handles("SecretStore", "ClusterSecretStore")
 def translate_secret_store(obj: K8sObject, ctx: WorkloadContext) -> Translation | None:
     """External Secrets store of the AWS provider → ``azurekv`` with workload identity."""
-    spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
+    spec = as_dict(obj.obj.get("spec"))
     aws = (spec.get("provider") or {}).get("aws") if isinstance(spec.get("provider"), dict) else None
     if obj.kind not in ("SecretStore", "ClusterSecretStore") or obj.group != ESO_GROUP or not isinstance(aws, dict):
         return None
@@ -252,8 +253,8 @@ def translate_secret(obj: K8sObject, ctx: WorkloadContext) -> Translation | None
     """
     if not is_secret_manifest(obj.obj):
         return None
-    annotations = obj.metadata.get("annotations")
-    stripped = isinstance(annotations, dict) and annotations.get(LAST_APPLIED) is not None
+    annotations = as_dict(obj.metadata.get("annotations"))
+    stripped = annotations.get(LAST_APPLIED) is not None
     new = obj.obj
     if stripped:
         new, md = obj.edit("metadata")
