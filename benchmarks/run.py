@@ -116,7 +116,8 @@ def measure_parse(estate: Path) -> dict[str, Any]:
 
 def measure_translate(estate: Path) -> dict[str, Any]:
     _import_translators()
-    from translators.checks import deployability
+    # apply_deployability looks check_deployability up in its own module: patch it there
+    from translators.checks.deployability import check as deployability
 
     check, spent = deployability.check_deployability, [0.0]
 
