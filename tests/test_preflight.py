@@ -1,4 +1,4 @@
-"""Preflight (translators/checks/preflight.py): one test per PRE rule, each with a small estate that triggers it.
+"""Preflight (translators/checks/preflight/): one test per PRE rule, each with a small estate that triggers it.
 
 Where the translators already keep a value in range (so no eksctl file can reach the preflight with it), the
 test translates a small estate, breaks the plan the way a future translator or override could, and runs the
