@@ -145,7 +145,7 @@ EXPECTED_ERRORS = {
     _EKSCTL + "pkg/eks/testdata/bad-field-2.yaml":
         # first error (line 13): eksctl decodes `ssh` into a struct, so `ssh: true` is refused too
         ("nodeGroups[0].ssh", ["expected mapping, got a boolean", "withAddonPolicies.bar: unknown field 'bar'", "'foo'"]),
-    _EKSCTL + "pkg/eks/testdata/bad-type-1.yaml": ("metadata.version", ["expected string, got a decimal number", "quote it"]),
+    _EKSCTL + "pkg/eks/testdata/bad-type-1.yaml": ("metadata.version", ["expected string, got a number", "quote it"]),
     # eksctl refuses this file: its desiredCapacity/minSize/maxSize are inconsistent on purpose (and
     # ng-with-wrong-min / ng-with-wrong-max would both sanitise to AKS pool name 'ngwithwrongm').
     _EKSCTL + "pkg/ctl/cmdutils/test_data/scale-ng-test.yaml":

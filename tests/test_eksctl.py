@@ -53,8 +53,8 @@ def test_wrong_type_error_format_names_file_line_and_field(tmp_path):
 
 @pytest.mark.parametrize("body, line, field, fragment", [
     ("nodeGroups:\n  - name: a\n    desiredCapacity: 1.5\n", 8, "nodeGroups[0].desiredCapacity",
-     "expected integer, got a decimal number"),
-    ("vpc:\n  cidr: 10\n", 7, "vpc.cidr", "expected string, got a whole number (YAML read it as a number; quote it)"),
+     "expected integer, got a number"),
+    ("vpc:\n  cidr: 10\n", 7, "vpc.cidr", "expected string, got an integer (YAML read it as a number; quote it)"),
     ("managedNodeGroups:\n  - name: a\n    spot: maybe\n", 8, "managedNodeGroups[0].spot",
      'expected boolean, got a string'),
     ("managedNodeGroups:\n  - name: a\n    labels: [x]\n", 8, "managedNodeGroups[0].labels",

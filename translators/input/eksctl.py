@@ -38,6 +38,7 @@ from collections.abc import Iterator, Mapping
 
 import jsonschema
 
+from translators.input.validate import type_name
 from translators.errors import InputError, field_path
 from translators.refdata import eksctl_schema
 from translators.input.yamlsource import SourceDoc, clone, load_file
@@ -140,7 +141,7 @@ def _describe(error: jsonschema.ValidationError) -> tuple[list, str] | None:
         names = " or ".join(_JSON_TYPES.get(t, t) for t in types if t != "null")
         if expected == "string" and isinstance(inst, (int, float)) and not isinstance(inst, bool):
             hint = " (YAML read it as a number; quote it)"
-        return path, f"expected {names}, got {_kind_of(inst)}{hint}"
+        return path, f"expected {names}, got {type_name(inst)}{hint}"
     if v == "additionalProperties":
         schema = error.schema if isinstance(error.schema, Mapping) else {}  # the schema holding additionalProperties
         extra = sorted(set(inst) - set(schema.get("properties", {}))) if isinstance(inst, dict) else []
@@ -157,17 +158,6 @@ def _describe(error: jsonschema.ValidationError) -> tuple[list, str] | None:
         return path, f"does not match {expected!r}{hint}"
     # other constraints: named with their limit, never with the value read (it may be a secret)
     return path, f"does not meet the schema's {v} constraint ({json.dumps(expected, default=str)}){hint}"
-
-
-def _kind_of(value: Any) -> str:
-    """``a string``, ``a number``, ... : what an input value is, for messages that must not quote it."""
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "a whole number"
-    if isinstance(value, float):
-        return "a decimal number"
-    return {str: "a string", dict: "a mapping", list: "a list", type(None): "null"}.get(type(value), type(value).__name__)
 
 
 _ROOT_DOC: dict[str, Any] = {}  # the document being validated (for relaxations that look at siblings)
