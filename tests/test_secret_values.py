@@ -307,3 +307,15 @@ def test_last_applied_copy_of_secret_values_is_secret():
     out = ps.redacted({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
         "name": "c", "annotations": {ps.LAST_APPLIED: copy}}})
     assert out["metadata"]["annotations"][ps.LAST_APPLIED] == "" and not hits(json.dumps(out))
+
+
+def test_literal_prefilter_decides_as_the_plain_searches():
+    """``_any_pattern`` (required-literal test, then search) answers as searching every pattern would, including
+    case-insensitive patterns over non-ASCII values (``ſ`` and the Kelvin sign fold to ``s`` and ``k``)."""
+    values = ["https://user:pl4nted@host.example.com/x", "AKIAPL4NTEDKEY000001", "info", "Server=x;Pwd=pl4nted;",
+              "PASSWORD=pl4nted", "paſſword=pl4nted", "xox\u212a-1-abc", "xoxb-1-abc", "aws_secret_\u212aey='x'",
+              "https://hooks.slack.com/services/T1/B2/c3", "HTTPS://HOOKS.SLACK.COM/SERVICES/T1/B2/C3",
+              "glpat-" + "a" * 20, "sk_live_" + "a" * 24, "SG." + "a" * 22 + "." + "b" * 43, ""]
+    for v in values:
+        assert ps._any_pattern(v) == any(p.search(v) for p in ps._patterns()), v
+    assert all(lit for _, lit, nocase in ps._prefiltered() if not nocase)

@@ -87,7 +87,10 @@ def _scan_short(text: str) -> tuple[tuple[Pattern, str], ...]:
 def _scan(text: str) -> list[tuple[Pattern, str]]:
     """:func:`scan_value` without the cache."""
     hits: list[tuple[int, Pattern, str]] = []
-    for m in _HOST.finditer(text):
+    # every host match holds "amazonaws" (any case); skip the scan when an ASCII value lacks it (a non-ASCII one
+    # is scanned: Unicode case folding matches more, e.g. "ſ" for "s")
+    no_host = text.isascii() and "amazonaws" not in text.lower()
+    for m in () if no_host else _HOST.finditer(text):
         before = text[max(m.start() - 2, 0):m.start()]
         if before.endswith("/") and before != "//":
             continue  # a path segment (/var/run/secrets/eks.amazonaws.com/...), not a host

@@ -170,12 +170,35 @@ def _feature_enabled(plan: AksPlan, feature: str) -> bool:
 def unfillable_placeholders(manifest: dict[str, Any]) -> list[str]:
     """Placeholders of ``manifest`` the stack cannot fill (sorted): ``${VELERO_STORAGE_ACCOUNT}``,
     ``<subscription-id>``, ...; ``[]`` when it can be deployed as is (after the stack fills its outputs)."""
-    text = json.dumps(manifest)
-    if "${" not in text and "<" not in text:
+    texts: list[str] = []
+    _placeholder_strings(manifest, texts)
+    if not texts:
         return []
-    found = {m.group(0) for m in TRANSLATOR_PLACEHOLDER.finditer(text) if not FILLED_BY_STACK.fullmatch(m.group(0))}
-    found |= {m.group(0) for m in ANGLE_PLACEHOLDER.finditer(text)}
+    found: set[str] = set()
+    for text in texts:
+        found |= {m.group(0) for m in TRANSLATOR_PLACEHOLDER.finditer(text)
+                  if not FILLED_BY_STACK.fullmatch(m.group(0))}
+        found |= {m.group(0) for m in ANGLE_PLACEHOLDER.finditer(text)}
     return sorted(found)
+
+
+def _placeholder_strings(node: Any, out: list[str]) -> None:
+    """Append to ``out`` every string (key or value) under ``node`` that holds ``${`` or ``<``. Both placeholder
+    patterns match only printable ASCII other than ``"`` and ``\\``, so their matches in these strings are those in
+    ``json.dumps(node)`` (which escapes nothing else they could match), at a third of the cost."""
+    if isinstance(node, str):
+        if "${" in node or "<" in node:
+            out.append(node)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(key, str) and ("${" in key or "<" in key):
+                out.append(key)
+            if isinstance(value, (str, dict, list)):
+                _placeholder_strings(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            if isinstance(value, (str, dict, list)):
+                _placeholder_strings(value, out)
 
 
 def _option_for(placeholder: str) -> str:
@@ -323,10 +346,15 @@ def _kinds(plan: AksPlan, objects: list[dict[str, Any]], options: DeployOptions,
     crds = {(str((o.get("spec") or {}).get("group", "")), str(((o.get("spec") or {}).get("names") or {}).get("kind", "")))
             for o in objects if o.get("kind") == "CustomResourceDefinition"}
     needs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    judged: dict[tuple[str, str], tuple[str, str, bool]] = {}  # (apiVersion, kind) -> (group, kind, served)
     for o in objects:
-        group, version = _group_version(str(o.get("apiVersion", "")))
-        kind = str(o.get("kind", ""))
-        if served_builtin(group, version, kind, minor):
+        api_kind = (str(o.get("apiVersion", "")), str(o.get("kind", "")))
+        seen = judged.get(api_kind)
+        if seen is None:
+            group, version = _group_version(api_kind[0])
+            seen = judged[api_kind] = (group, api_kind[1], served_builtin(group, version, api_kind[1], minor))
+        group, kind, served = seen
+        if served:
             continue
         if group in builtin_groups() and (group, kind) not in crds and prerequisite_for(group, kind) is None:
             deploy.skipped.append(object_key(o))

@@ -41,6 +41,8 @@ from translators.refdata import DATA, read_table
 from translators.input.yamlsource import clone
 from translators.shapes import as_list
 
+_sre_parser: Any = importlib.import_module("re._parser")  # the regex parser (typeshed has no stub for it)
+
 PLUGINS: tuple[str, ...] = (
     "artifactory.ArtifactoryDetector", "aws.AWSKeyDetector", "azure_storage_key.AzureStorageKeyDetector",
     "basic_auth.BasicAuthDetector", "cloudant.CloudantDetector", "discord.DiscordBotTokenDetector",
@@ -105,6 +107,47 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(out + [p for p, _ in _rules()["value"]])
 
 
+def _required_literal(pattern: re.Pattern[str]) -> str:
+    """The longest run of literal characters at the top level of ``pattern`` (as its parser reads it): every match
+    holds it, so a value without it cannot match; ``""`` when there is none."""
+    best = run = ""
+    for op, arg in _sre_parser.parse(pattern.pattern, pattern.flags):
+        if op is _sre_parser.LITERAL:
+            run += chr(arg)
+        else:
+            best, run = max(best, run, key=len), ""
+    return max(best, run, key=len)
+
+
+@cache
+def _prefiltered() -> tuple[tuple[re.Pattern[str], str, bool], ...]:
+    """:func:`_patterns` with each one's required literal (lower-cased for case-insensitive patterns) and whether
+    the pattern ignores case: a cheap ``in`` test that skips most searches."""
+    out = []
+    for p in _patterns():
+        nocase = bool(p.flags & re.IGNORECASE)
+        literal = _required_literal(p)
+        out.append((p, literal.lower() if nocase else literal, nocase))
+    return tuple(out)
+
+
+def _any_pattern(value: str) -> bool:
+    """``any(p.search(value) for p in _patterns())``, with each required literal tested first. Case-insensitive
+    literals are tested on the lower-cased value only when it is ASCII (Unicode case folding matches more, e.g.
+    ``ſ`` for ``s``); otherwise the pattern is searched."""
+    lowered = value.lower() if value.isascii() else None
+    for p, literal, nocase in _prefiltered():
+        if literal:
+            if not nocase:
+                if literal not in value:
+                    continue
+            elif lowered is not None and literal not in lowered:
+                continue
+        if p.search(value):
+            return True
+    return False
+
+
 @cache
 def _plugins() -> tuple[Any, ...]:
     return tuple(plugin_class(n)() for n in PLUGINS)
@@ -135,7 +178,7 @@ def value_reason(value: str) -> str | None:
     """
     if value in _clean or _is_reference(value):
         return None
-    if any(p.search(value) for p in _patterns()):
+    if _any_pattern(value):
         for plugin in _plugins():
             if next(iter(plugin.analyze_string(value)), None) is not None:
                 return f"{plugin.secret_type} (detect-secrets)"

@@ -68,8 +68,10 @@ def _replaced_addon_names() -> tuple[tuple[re.Pattern[str], str, str], ...]:
                  if r["addon"] in REPLACED_ADDONS and r["name"])
 
 
+@lru_cache(maxsize=4096)
 def replaced_component(service_account: str) -> tuple[str, str] | None:
-    """``(add-on, AKS replacement)`` when ``service_account`` is the account of an add-on AKS replaces."""
+    """``(add-on, AKS replacement)`` when ``service_account`` is the account of an add-on AKS replaces (cached: a
+    name, never a value)."""
     return next(((a, f) for rx, a, f in _replaced_addon_names() if rx.search(service_account)), None)
 
 
