@@ -291,7 +291,7 @@ def translate_secret(obj: K8sObject, ctx: WorkloadContext) -> Translation | None
     for k in keys:
         if k in creds:
             continue
-        services = sorted({p.aws for p, _ in scan_value(values[k], cache=False)})  # never cache a secret
+        services = sorted({p.aws for p, _ in scan_value(values[k])})
         if services:
             add_finding(findings, "SEC-012", f"{obj.ref()} key {k} names {', '.join(services)}", obj)
     return Translation(outcome, [new], findings)
