@@ -19,12 +19,13 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from translators.findings import Findings, finding
 from translators.plan import AksPlan, DeployPlan, OperatorPlan, Placeholder, Prerequisite, object_key
-from translators.refdata import read_table
+from translators.checks.known_kinds import _group_version, builtin_groups, served_builtin
+from translators.checks.known_kinds import kubernetes_minor as kubernetes_minor  # re-exported
+from translators.checks.known_kinds import prerequisite_for as prerequisite_for  # re-exported
 
 #: Placeholders the translators write, as ``${NAME}``. The Pulumi layer fills :data:`FILLED_BY_STACK`.
 TRANSLATOR_PLACEHOLDER = re.compile(
@@ -42,7 +43,6 @@ SYSTEM_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-no
 #: Ingress annotation of app routing's Key Vault certificates (AKS app routing docs).
 KEYVAULT_CERT_ANNOTATION = "kubernetes.azure.com/tls-cert-keyvault-uri"
 KEYVAULT_URI_SUFFIX = ".vault.azure.net"
-PROVIDERS = ("aks-addon", "aks-extension", "helm", "none")
 
 
 @dataclass
@@ -98,67 +98,6 @@ def _bool(value: Any, key: str) -> bool | None:
     if text in ("0", "false", "no"):
         return False
     raise ValueError(f"eks-to-aks:{key} must be true or false, not {value!r}")
-
-
-@lru_cache(maxsize=1)
-def builtin_kinds() -> dict[tuple[str, str, str], tuple[int, int]]:
-    """``(group, version, kind)`` → ``(first minor, last minor)`` bundled (``data/kubernetes_builtin_kinds.csv``)."""
-    return {(r["group"], r["version"], r["kind"]): (int(r["first_minor"]), int(r["last_minor"]))
-            for r in read_table("kubernetes_builtin_kinds.csv")}
-
-
-def served_builtin(group: str, version: str, kind: str, minor: int | None) -> bool:
-    """Whether Kubernetes 1.``minor`` serves built-in ``group/version`` ``kind`` (``None``: the newest bundled;
-    a minor newer than every bundled one is judged as the newest)."""
-    span = builtin_kinds().get((group, version, kind))
-    if span is None:
-        return False
-    newest = newest_minor()
-    m = newest if minor is None else min(minor, newest)
-    return span[0] <= m <= span[1]
-
-
-@lru_cache(maxsize=1)
-def newest_minor() -> int:
-    """The newest Kubernetes minor of ``data/kubernetes_builtin_kinds.csv``."""
-    return max(last for _, last in builtin_kinds().values())
-
-
-@lru_cache(maxsize=1)
-def builtin_groups() -> frozenset[str]:
-    """API groups of the built-in kinds (``""`` is the core group)."""
-    return frozenset(g for g, _, _ in builtin_kinds())
-
-
-@lru_cache(maxsize=1)
-def prerequisite_rows() -> dict[tuple[str, str], dict[str, str]]:
-    """``(group, kind or "*")`` → row of ``data/prerequisites.csv``.
-
-    Raises:
-        ValueError: a row has an unknown provider.
-    """
-    rows = {}
-    for r in read_table("prerequisites.csv"):
-        if r["provider"] not in PROVIDERS:
-            raise ValueError(f"prerequisites.csv {r['group']}/{r['kind']}: unknown provider {r['provider']!r}")
-        rows[(r["group"], r["kind"])] = r
-    return rows
-
-
-def prerequisite_for(group: str, kind: str) -> dict[str, str] | None:
-    """The ``data/prerequisites.csv`` row for ``group``/``kind`` (exact kind first, then the group's ``*``)."""
-    rows = prerequisite_rows()
-    return rows.get((group, kind)) or rows.get((group, "*"))
-
-
-def kubernetes_minor(version: str | None) -> int | None:
-    """``"1.33"`` / ``"1.33.2"`` → ``33``; ``None`` or unparsable → ``None``."""
-    m = re.match(r"^v?1\.(\d+)", version or "")
-    return int(m.group(1)) if m else None
-
-
-def _group_version(api: str) -> tuple[str, str]:
-    return (api.rsplit("/", 1)[0], api.rsplit("/", 1)[1]) if "/" in api else ("", api)
 
 
 def _feature_enabled(plan: AksPlan, feature: str) -> bool:
