@@ -16,6 +16,8 @@ import re
 import sys
 from pathlib import Path
 
+from generated import sync  # tools/generated.py (this folder is on sys.path when run as a script)
+
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = ROOT / "translators" / "data" / "kubernetes_builtin_kinds.csv"
 META = {"Status", "WatchEvent", "DeleteOptions", "APIGroup", "APIGroupList", "APIResourceList", "APIVersions"}
@@ -52,15 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="gen_builtin_kinds.py", description=__doc__.splitlines()[0])
     p.add_argument("--check", action="store_true", help="exit 1 if the table is not what would be written")
     args = p.parse_args(argv)
-    text = render()
-    if args.check:
-        if not TABLE.exists() or TABLE.read_text(encoding="utf-8") != text:
-            print(f"{TABLE} is stale: run `python tools/gen_builtin_kinds.py`", file=sys.stderr)
-            return 1
-        return 0
-    TABLE.write_text(text, encoding="utf-8")
-    print(f"wrote {TABLE.relative_to(ROOT)}")
-    return 0
+    return sync(TABLE, render(), args.check, "python tools/gen_builtin_kinds.py")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ import json
 import sys
 from pathlib import Path
 
+from generated import sync  # tools/generated.py (this folder is on sys.path when run as a script)
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "translators" / "data" / "derived" / "secret_patterns.json"
 
@@ -41,14 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="gen_secret_patterns.py", description=__doc__.splitlines()[0])
     p.add_argument("--check", action="store_true", help="exit 1 if the derived file is not up to date")
     args = p.parse_args(argv)
-    text = render()
-    if args.check:
-        if not OUT.is_file() or OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT.relative_to(ROOT)} is stale: run python tools/gen_secret_patterns.py", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    return 0
+    return sync(OUT, render(), args.check, "python tools/gen_secret_patterns.py")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ import json
 import sys
 from pathlib import Path
 
+from generated import sync  # tools/generated.py (this folder is on sys.path when run as a script)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -42,20 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(ROOT))
     from translators.refdata import DERIVED, derived_path
 
-    stale = 0
-    for name in DERIVED:
-        path, text = derived_path(name), render(name)
-        current = path.read_text(encoding="utf-8") if path.exists() else None
-        if current == text:
-            continue
-        if args.check:
-            print(f"{path} is stale: run `python tools/gen_tables.py`", file=sys.stderr)
-            stale = 1
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            print(f"wrote {path.relative_to(ROOT)}")
-    return stale
+    return max([sync(derived_path(name), render(name), args.check, "python tools/gen_tables.py") for name in DERIVED],
+               default=0)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from collections.abc import Callable
 
 from translators.findings import Finding, Findings, finding
-from translators.plan import ImageCopyPlan, Placeholder, SecretMigration
+from translators.plan import ImageCopyPlan, Placeholder, SecretMigration, api_group
 from translators.input.yamlsource import SourceDoc, clone
 
 OUTCOMES = ("translated", "passthrough", "dropped")
@@ -53,7 +53,7 @@ class K8sObject:
         obj = self.obj
         self.kind = str(obj.get("kind", ""))
         api = self.api_version = str(obj.get("apiVersion", ""))
-        self.group = api.rsplit("/", 1)[0] if "/" in api else ""
+        self.group = api_group(api)
         md = self.metadata
         self.name = str(md.get("name", ""))
         ns = md.get("namespace")

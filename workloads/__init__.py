@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 import pulumi
 import pulumi_kubernetes as k8s
 
-from translators.plan import OperatorPlan, Placeholder, map_strings, object_key
+from translators.plan import OperatorPlan, Placeholder, api_group, map_strings, object_key
 
 #: The placeholders this layer fills (identity client ids, tenant, subscription).
 PLACEHOLDER = Placeholder.FILLED_BY_STACK
@@ -153,7 +153,7 @@ class Workloads(pulumi.ComponentResource):
             props = {k: fill_placeholders(v, self._placeholders) for k, v in manifest.items()}
         paths = self._secret_values.get(object_key(manifest)) if self._secret_values else None
         props, fields = with_secret_values(props, list(paths or ()))
-        group = api.rsplit("/", 1)[0] if "/" in api else ""
+        group = api_group(api)
         if group in self._operators and group not in self.groups:
             self._install(self._operators[group])
         deps = _dependencies(manifest, self._namespaces, self._crds, self.groups)
@@ -232,7 +232,7 @@ def _dependencies(manifest: Mapping[str, Any], namespaces: Mapping[str, pulumi.R
     if ns in namespaces:
         deps.append(namespaces[ns])
     api = str(manifest.get("apiVersion", ""))
-    group = api.rsplit("/", 1)[0] if "/" in api else ""
+    group = api_group(api)
     crd = crds.get((group, str(manifest.get("kind", ""))))
     if crd is not None and group not in BUILTIN_GROUPS and not group.endswith(BUILTIN_GROUP_SUFFIXES):
         deps.append(crd)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from translators.plan import api_group
 from translators.findings import Finding, finding
 from translators.k8s import K8sObject
 from translators.refdata import read_table
@@ -279,7 +280,7 @@ def _controller_refs(o: K8sObject) -> list[dict[str, Any]]:
 
 
 def _key(api_version: str, kind: str, namespace: str | None, name: str) -> tuple[str, str, str | None, str]:
-    group = api_version.rsplit("/", 1)[0] if "/" in api_version else ""
+    group = api_group(api_version)
     return group, kind, namespace, name
 
 

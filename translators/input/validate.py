@@ -33,6 +33,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from translators.plan import api_group
 from translators.errors import InputError, field_path
 from translators.k8s import K8sObject
 
@@ -273,7 +274,7 @@ _checks: dict[tuple[str, str], Check] = {}
 
 
 def _builtin_check(api_version: str, kind: str) -> Check | None:
-    group = api_version.rsplit("/", 1)[0] if "/" in api_version else ""
+    group = api_group(api_version)
     if "." in group and not group.endswith(".k8s.io"):
         return None  # a custom resource's group
     for version in _versions():

@@ -29,14 +29,14 @@ from translators.findings import Finding
 from translators.plan.cluster import ClusterPlan, NetworkPlan, NodePoolPlan
 from translators.plan.deploy import DeployPlan, OperatorPlan, Prerequisite
 from translators.plan.identity import FederatedCredential, IdentityPlan, RoleGrant, WorkloadIdentity
-from translators.plan.markers import (ClusterFeature, Placeholder, builtin_role_guid, map_strings, object_key, short_hash,
+from translators.plan.markers import (ClusterFeature, Placeholder, api_group, builtin_role_guid, map_strings, object_key, short_hash,
                                       stable_guid)
 from translators.plan.workloads import (ImageCopy, ImageCopyPlan, ObjectResult, SecretMigration, WorkloadPlan,
                                         WorkloadVerdict)
 
 __all__ = ["AksPlan", "ClusterFeature", "ClusterPlan", "DeployPlan", "FederatedCredential", "IdentityPlan", "ImageCopy",
            "ImageCopyPlan", "NetworkPlan", "NodePoolPlan", "ObjectResult", "OperatorPlan", "Placeholder", "Prerequisite",
-           "RoleGrant", "SecretMigration", "WorkloadIdentity", "WorkloadPlan", "WorkloadVerdict", "builtin_role_guid",
+           "RoleGrant", "SecretMigration", "WorkloadIdentity", "WorkloadPlan", "WorkloadVerdict", "api_group", "builtin_role_guid",
            "map_strings", "object_key", "short_hash", "stable_guid"]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from translators.naming import short_hash, stable_guid
 from translators.refdata import builtin_roles
 
-__all__ = ["ClusterFeature", "Placeholder", "builtin_role_guid", "map_strings", "object_key", "short_hash", "stable_guid"]
+__all__ = ["ClusterFeature", "Placeholder", "api_group", "builtin_role_guid", "map_strings", "object_key", "short_hash", "stable_guid"]
 
 
 def builtin_role_guid(role: str) -> str:
@@ -87,6 +87,11 @@ def map_strings(value: Any, fn: Any) -> Any:
         items = [map_strings(v, fn) for v in value]
         return value if all(a is b for a, b in zip(items, value)) else items
     return value
+
+
+def api_group(api_version: str) -> str:
+    """``apps/v1`` → ``apps``; ``v1`` (the core group) → ``""``."""
+    return api_version.rsplit("/", 1)[0] if "/" in api_version else ""
 
 
 def object_key(manifest: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from translators.plan import api_group
 from translators.refdata import read_table
 
 
@@ -109,7 +110,7 @@ def pod_views(obj: dict[str, Any]) -> list[PodView]:
     if not rows:
         return []
     api = str(obj.get("apiVersion", ""))
-    group = api.rsplit("/", 1)[0] if "/" in api else ""
+    group = api_group(api)
     out = []
     for row in rows:
         if row.group != group:
