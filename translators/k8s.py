@@ -31,6 +31,11 @@ from translators.plan import ImageCopyPlan, Placeholder, SecretMigration, api_gr
 from translators.input.yamlsource import SourceDoc, clone
 
 OUTCOMES = ("translated", "passthrough", "dropped")
+#: Namespaces every Kubernetes cluster has (never created, never missing).
+BUILTIN_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
+#: What code reading a manifest raises when a field has a type or shape it does not expect: reported as an
+#: InputError naming the object (translators.workloads, translators.checks.deployability).
+SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 
 
 @dataclass

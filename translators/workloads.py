@@ -25,14 +25,11 @@ from collections.abc import Callable, Sequence
 from translators.concerns import CONCERNS, Concern, drop_service_accounts, plan_identities
 from translators.errors import InputError
 from translators.findings import Finding, Findings, finding
-from translators.k8s import OUTCOMES, K8sObject, Translation, WorkloadContext, kinds_of
+from translators.k8s import BUILTIN_NAMESPACES, OUTCOMES, SHAPE_ERRORS, K8sObject, Translation, WorkloadContext, kinds_of
 from translators.plan import ClusterFeature, IdentityPlan, ImageCopy, ObjectResult, WorkloadPlan, object_key
 from translators.registry.images import image_copy_plan
 from translators.secrets.translate import is_secret_manifest, secret_value_fields
 
-# What a translator raises when a field of its object has a type or shape it does not expect
-# (manifests are not schema-validated): reported as an InputError on that object.
-SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 AWS_GROUP_SUFFIXES = ("k8s.aws", "amazonaws.com", "services.k8s.aws")
 FIRST_KINDS = ("Namespace", "CustomResourceDefinition")
 
@@ -120,7 +117,7 @@ def _with_namespaces(created: list[dict[str, Any]], objects: list[K8sObject]) ->
     """ServiceAccounts the identity plan creates, plus a Namespace for any namespace the estate lacks."""
     have = {o.name for o in objects if o.kind == "Namespace" and not o.group}
     needed = sorted({(sa.get("metadata") or {}).get("namespace", "default") for sa in created} - have
-                    - {"default", "kube-system", "kube-public", "kube-node-lease"})
+                    - BUILTIN_NAMESPACES)
     return [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}} for ns in needed] + created
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from translators.findings import Findings, finding
+from translators.k8s import BUILTIN_NAMESPACES
 from translators.plan import AksPlan, DeployPlan, OperatorPlan, Placeholder, Prerequisite, object_key
 from translators.checks.known_kinds import _group_version, builtin_groups, served_builtin
 from translators.checks.known_kinds import kubernetes_minor as kubernetes_minor  # re-exported
@@ -39,7 +40,6 @@ ANGLE_PLACEHOLDER = re.compile(r"<(subscription-id|resource-group|region|[a-z]+(
 #: Which option fills each user-only placeholder (named in PRE-056).
 PLACEHOLDER_OPTION = {"VELERO_": "eks-to-aks:velero", "DNS_ZONE_": "eks-to-aks:dns",
                       "CERT_MANAGER_": "eks-to-aks:dns (certManagerClientId)", "<": "the real value in the translate --out output"}
-SYSTEM_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
 #: Ingress annotation of app routing's Key Vault certificates (AKS app routing docs).
 KEYVAULT_CERT_ANNOTATION = "kubernetes.azure.com/tls-cert-keyvault-uri"
 KEYVAULT_URI_SUFFIX = ".vault.azure.net"
@@ -248,7 +248,7 @@ def _namespaces(objects: list[dict[str, Any]], findings: Findings) -> None:
             if o.get("kind") == "Namespace" and o.get("apiVersion") == "v1"}
     used = Counter(str((o.get("metadata") or {}).get("namespace")) for o in objects
                    if (o.get("metadata") or {}).get("namespace"))
-    missing = sorted(set(used) - have - SYSTEM_NAMESPACES)
+    missing = sorted(set(used) - have - BUILTIN_NAMESPACES)
     for ns in reversed(missing):
         objects.insert(0, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
     for ns in missing:

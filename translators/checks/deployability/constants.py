@@ -2,12 +2,14 @@
 workload identity label, GPU resources, the objects AKS builds in, and the check's limits."""
 from __future__ import annotations
 
+from translators.k8s import BUILTIN_NAMESPACES as BUILTIN_NAMESPACES  # re-exported: one definition
+from translators.k8s import SHAPE_ERRORS as SHAPE_ERRORS  # re-exported: one definition
+
 SPOT_LABEL = "kubernetes.azure.com/scalesetpriority"
 SPOT_TAINT = (SPOT_LABEL, "spot", "NoSchedule")
 SPOT_TOLERATION = {"key": SPOT_LABEL, "operator": "Equal", "value": "spot", "effect": "NoSchedule"}
 USE_LABEL = "azure.workload.identity/use"
 GPU_RESOURCES = ("nvidia.com/gpu", "amd.com/gpu")
-BUILTIN_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
 #: AKS's built-in StorageClasses (https://learn.microsoft.com/azure/aks/concepts-storage#storage-classes).
 BUILTIN_STORAGE_CLASSES = frozenset({
     "default", "managed", "managed-csi", "managed-csi-premium", "managed-premium", "azurefile", "azurefile-csi",
@@ -21,5 +23,4 @@ BUILTIN_INGRESS_CLASSES = frozenset({"webapprouting.kubernetes.azure.com", "azur
 AWS_LABEL_PREFIXES = ("eks.amazonaws.com/", "karpenter.k8s.aws/", "alpha.eksctl.io/", "k8s.amazonaws.com/",
                       "vpc.amazonaws.com/")
 MAX_REASONS = 4  # pools whose misfit an SCH-001 message explains
-SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)  # as translators.workloads
 VERDICTS = ("runs", "runs-after-steps", "cannot-run")
